@@ -1,0 +1,211 @@
+"""Run every check on a rendered project, exactly as rendered: nothing is auto-fixed first.
+
+    uv run python scripts/check_sample.py build/samples/default [more projects...]
+    uv run python scripts/check_sample.py --sample default       # build/samples/default
+
+Prints a table of step / result / seconds and exits non-zero with the output of each
+failing step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scripts.common import BUILD_DIR, project_env, tool, uv_bin
+
+# Jinja left in a rendered file; GitHub's ${{ expressions }} are not Jinja.
+JINJA_RESIDUE = re.compile(r"(?<!\$)\{\{|\{%|\{#")
+NOT_RENDERED = {".venv", ".git", "site", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
+STEP_TIMEOUT = 900
+
+
+@dataclass
+class Outcome:
+    step: str
+    status: str  # "passed", "failed" or "not run"
+    seconds: float = 0.0
+    output: str = ""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One check. ``argv`` runs in the project; ``func`` runs here and returns problems."""
+
+    name: str
+    argv: Callable[[], list[str]] | None = None
+    func: Callable[[Path], list[str]] | None = None
+    applies: Callable[[Path], bool] = field(default=lambda _project: True)
+    required: bool = False  # when it fails, the later steps cannot run
+
+
+@dataclass
+class Report:
+    project: Path
+    outcomes: list[Outcome]
+
+    @property
+    def ok(self) -> bool:
+        return all(outcome.status == "passed" for outcome in self.outcomes)
+
+    @property
+    def failures(self) -> list[Outcome]:
+        return [outcome for outcome in self.outcomes if outcome.status != "passed"]
+
+    def describe_failures(self) -> str:
+        return "\n\n".join(
+            f"--- {self.project.name}: {outcome.step} {outcome.status} ---\n{outcome.output}"
+            for outcome in self.failures
+        )
+
+
+def rendered_files(project: Path) -> list[Path]:
+    files = []
+    for path in sorted(project.rglob("*")):
+        if path.is_file() and not NOT_RENDERED.intersection(path.relative_to(project).parts):
+            files.append(path)
+    return files
+
+
+def find_jinja_residue(project: Path) -> list[str]:
+    problems = []
+    for path in rendered_files(project):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+        for number, line in enumerate(text.splitlines(), start=1):
+            if JINJA_RESIDUE.search(line):
+                problems.append(f"{path.relative_to(project)}:{number}: {line.strip()}")
+    return problems
+
+
+def uv_run(*args: str) -> Callable[[], list[str]]:
+    return lambda: [uv_bin(), "run", "--no-sync", *args]
+
+
+STEPS: list[Step] = [
+    Step("no Jinja residue", func=find_jinja_residue),
+    Step("uv sync", argv=lambda: [uv_bin(), "sync"], required=True),
+    Step("lint (ruff, ruff format, yamllint)", argv=uv_run("poe", "lint")),
+    Step("typecheck (mypy --strict)", argv=uv_run("poe", "typecheck")),
+    Step("test (pytest + coverage gate)", argv=uv_run("poe", "test")),
+    Step("docs (mkdocs --strict)", argv=uv_run("poe", "docs")),
+    Step(
+        "zizmor (workflows)",
+        argv=lambda: [tool("zizmor"), "--offline", "--no-progress", ".github"],
+        applies=lambda project: (project / ".github").is_dir(),
+    ),
+]
+
+
+def run_step(step: Step, project: Path, env: dict[str, str]) -> Outcome:
+    started = time.perf_counter()
+    if step.func is not None:
+        problems = step.func(project)
+        status = "failed" if problems else "passed"
+        return Outcome(step.name, status, time.perf_counter() - started, "\n".join(problems))
+    assert step.argv is not None
+    try:
+        result = subprocess.run(
+            step.argv(),
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=STEP_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return Outcome(step.name, "failed", time.perf_counter() - started, str(exc))
+    output = (result.stdout + result.stderr).strip()
+    status = "passed" if result.returncode == 0 else "failed"
+    return Outcome(step.name, status, time.perf_counter() - started, output)
+
+
+def check_project(
+    project: Path,
+    *,
+    steps: Sequence[Step] = STEPS,
+    on_step: Callable[[str], None] | None = None,
+) -> Report:
+    """Run ``steps`` on ``project`` in order and report every outcome."""
+    project = project.resolve()
+    env = project_env()
+    outcomes: list[Outcome] = []
+    blocked = False
+    for step in steps:
+        if not step.applies(project):
+            continue
+        if blocked:
+            outcomes.append(Outcome(step.name, "not run", output="an earlier step failed"))
+            continue
+        if on_step is not None:
+            on_step(step.name)
+        outcome = run_step(step, project, env)
+        outcomes.append(outcome)
+        blocked = step.required and outcome.status != "passed"
+    return Report(project, outcomes)
+
+
+def report_table(report: Report) -> Table:
+    table = Table(title=f"Checks of {report.project}")
+    table.add_column("step")
+    table.add_column("result")
+    table.add_column("seconds", justify="right")
+    colours = {"passed": "green", "failed": "red", "not run": "yellow"}
+    for outcome in report.outcomes:
+        colour = colours[outcome.status]
+        table.add_row(outcome.step, f"[{colour}]{outcome.status}[/]", f"{outcome.seconds:.1f}")
+    return table
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("projects", nargs="*", type=Path, help="rendered project folders")
+    parser.add_argument(
+        "--sample",
+        action="append",
+        default=[],
+        help="check build/samples/<name> (rendered by scripts/render_samples.py)",
+    )
+    args = parser.parse_args(argv)
+    projects = [*args.projects, *(BUILD_DIR / "samples" / name for name in args.sample)]
+    if not projects:
+        parser.error("name at least one project folder or --sample")
+
+    console = Console()
+    reports = []
+    for project in projects:
+        if not (project / ".copier-answers.yml").is_file():
+            console.print(f"[red]{project} is not a rendered Keel project[/]")
+            return 2
+        with console.status(f"checking {project}") as status:
+            report = check_project(
+                project, on_step=lambda name: status.update(f"{project.name}: {name}")
+            )
+        console.print(report_table(report))
+        reports.append(report)
+
+    failed = [report for report in reports if not report.ok]
+    for report in failed:
+        console.print(report.describe_failures(), markup=False, highlight=False)
+    passed = len(reports) - len(failed)
+    console.print(f"{passed} passed, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

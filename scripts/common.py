@@ -1,0 +1,104 @@
+"""What Keel's scripts and tests share: where things are, how to render, how to run tools."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import copier
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES_DIR = ROOT / "samples"
+QUESTIONS_DIR = ROOT / "questions"
+BUILD_DIR = ROOT / "build"
+TOOLS_BIN = Path(sys.executable).parent
+MIN_PYTHON = (3, 11)
+
+
+def sample_names() -> list[str]:
+    """Every sample answer file in ``samples/``, by name."""
+    return sorted(path.stem for path in SAMPLES_DIR.glob("*.yml"))
+
+
+def load_sample(name: str) -> dict[str, Any]:
+    path = SAMPLES_DIR / f"{name}.yml"
+    if not path.is_file():
+        known = ", ".join(sample_names())
+        msg = f"no sample named {name!r} (known: {known})"
+        raise FileNotFoundError(msg)
+    answers = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(answers, dict):
+        msg = f"{path} must hold a mapping of question to answer"
+        raise ValueError(msg)
+    return answers
+
+
+def render(
+    answers: dict[str, Any],
+    dst: Path,
+    *,
+    src: Path = ROOT,
+    vcs_ref: str | None = "HEAD",
+) -> Path:
+    """Render the template (its working tree by default) into ``dst`` with copier's API."""
+    copier.run_copy(
+        str(src),
+        str(dst),
+        data=answers,
+        defaults=True,
+        overwrite=True,
+        quiet=True,
+        unsafe=False,
+        vcs_ref=vcs_ref,
+    )
+    return dst
+
+
+def uv_bin() -> str:
+    """The uv binary of Keel's own environment (never a pyenv shim)."""
+    from uv import find_uv_bin  # noqa: PLC0415 - only scripts that run uv need it
+
+    return find_uv_bin()
+
+
+def tool(name: str) -> str:
+    """A console script installed in Keel's own environment (zizmor, yamllint...)."""
+    path = TOOLS_BIN / name
+    if not path.exists():
+        msg = f"{name} is not installed in {TOOLS_BIN}: run `uv sync` in the template"
+        raise FileNotFoundError(msg)
+    return str(path)
+
+
+def interpreter_dirs() -> list[Path]:
+    """The bin folders of the Python 3.11+ interpreters pyenv installed, found at run time."""
+    pyenv = shutil.which("pyenv")
+    if pyenv is None:
+        return []
+    result = subprocess.run([pyenv, "root"], capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        return []
+    found = []
+    for version_dir in Path(result.stdout.strip(), "versions").iterdir():
+        match = re.fullmatch(r"(\d+)\.(\d+)\.\d+", version_dir.name)
+        if match and (int(match[1]), int(match[2])) >= MIN_PYTHON:
+            found.append(version_dir / "bin")
+    return sorted(found)
+
+
+def project_env() -> dict[str, str]:
+    """The environment for commands run inside a rendered project.
+
+    Keel's own virtual environment and pytest's variables are left out, and the
+    interpreters pyenv installed are put on PATH so uv finds each project's Python.
+    """
+    dropped = ("VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "PYTEST_", "COV_CORE_", "PYTHONPATH")
+    env = {key: value for key, value in os.environ.items() if not key.startswith(dropped)}
+    env["PATH"] = os.pathsep.join([*map(str, interpreter_dirs()), env.get("PATH", "")])
+    return env
