@@ -16,9 +16,11 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from rich.console import Console
+from rich.status import Status
 from rich.table import Table
 
 if __package__ in (None, ""):
@@ -172,6 +174,10 @@ def report_table(report: Report) -> Table:
     return table
 
 
+def announce(status: Status, project_name: str, step_name: str) -> None:
+    status.update(f"{project_name}: {step_name}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("projects", nargs="*", type=Path, help="rendered project folders")
@@ -193,9 +199,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             console.print(f"[red]{project} is not a rendered Keel project[/]")
             return 2
         with console.status(f"checking {project}") as status:
-            report = check_project(
-                project, on_step=lambda name: status.update(f"{project.name}: {name}")
-            )
+            report = check_project(project, on_step=partial(announce, status, project.name))
         console.print(report_table(report))
         reports.append(report)
 

@@ -7,11 +7,13 @@ import re
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
 import copier
 import yaml
+from uv import find_uv_bin
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES_DIR = ROOT / "samples"
@@ -47,23 +49,24 @@ def render(
     vcs_ref: str | None = "HEAD",
 ) -> Path:
     """Render the template (its working tree by default) into ``dst`` with copier's API."""
-    copier.run_copy(
-        str(src),
-        str(dst),
-        data=answers,
-        defaults=True,
-        overwrite=True,
-        quiet=True,
-        unsafe=False,
-        vcs_ref=vcs_ref,
-    )
+    with warnings.catch_warnings():
+        # Rendering the working tree, uncommitted changes included, is the point.
+        warnings.simplefilter("ignore", copier.errors.DirtyLocalWarning)
+        copier.run_copy(
+            str(src),
+            str(dst),
+            data=answers,
+            defaults=True,
+            overwrite=True,
+            quiet=True,
+            unsafe=False,
+            vcs_ref=vcs_ref,
+        )
     return dst
 
 
 def uv_bin() -> str:
     """The uv binary of Keel's own environment (never a pyenv shim)."""
-    from uv import find_uv_bin  # noqa: PLC0415 - only scripts that run uv need it
-
     return find_uv_bin()
 
 
