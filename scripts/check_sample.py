@@ -103,7 +103,8 @@ STEPS: list[Step] = [
     Step("uv sync", argv=lambda: [uv_bin(), "sync"], required=True),
     Step("lint (ruff, ruff format, yamllint)", argv=uv_run("poe", "lint")),
     Step("typecheck (mypy --strict)", argv=uv_run("poe", "typecheck")),
-    Step("test (pytest + coverage gate)", argv=uv_run("poe", "test")),
+    Step("test (random order + coverage gate)", argv=uv_run("poe", "test")),
+    Step("test in parallel (-n 2)", argv=uv_run("pytest", "-n", "2", "-q")),
     Step("docs (mkdocs --strict)", argv=uv_run("poe", "docs")),
     Step(
         "zizmor (workflows)",

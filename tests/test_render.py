@@ -14,10 +14,11 @@ from tests.conftest import snapshot
 
 
 def test_two_renders_of_the_same_answers_are_byte_identical(
-    tmp_path: Path, default_answers: dict[str, Any]
+    tmp_path: Path, template_repo: Path, default_answers: dict[str, Any]
 ) -> None:
-    first = snapshot(render(default_answers, tmp_path / "first"))
-    second = snapshot(render(default_answers, tmp_path / "second"))
+    # A committed template: a dirty working tree gets a fresh temporary commit per render.
+    first = snapshot(render(default_answers, tmp_path / "first", src=template_repo))
+    second = snapshot(render(default_answers, tmp_path / "second", src=template_repo))
 
     assert first.keys() == second.keys()
     assert [name for name in first if first[name] != second[name]] == []

@@ -3,40 +3,13 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import copier
-import pytest
 
-from scripts.common import ROOT, render
-
-
-def git(cwd: Path, *args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
-    return result.stdout
-
-
-def template_copy(destination: Path) -> Path:
-    """A git repository holding the template's working tree (tracked and new files)."""
-    listed = git(ROOT, "ls-files", "--cached", "--others", "--exclude-standard", "-z")
-    for name in filter(None, listed.split("\0")):
-        source = ROOT / name
-        if source.is_file():
-            target = destination / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-    git(destination, "init", "--quiet", "--initial-branch=main")
-    commit_all(destination, "template")
-    return destination
-
-
-def commit_all(repo: Path, message: str) -> None:
-    git(repo, "add", "--all")
-    git(repo, "commit", "--quiet", "--message", message)
-
+from scripts.common import render
+from tests.conftest import commit_all, git
 
 CONFLICT_MARKER = re.compile(r"^(<<<<<<<|>>>>>>>) ", re.MULTILINE)
 
@@ -55,13 +28,6 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-@pytest.fixture
-def template_repo(tmp_path: Path) -> Path:
-    repo = template_copy(tmp_path / "template")
-    git(repo, "tag", "v1.0.0")
-    return repo
 
 
 def test_update_keeps_user_edits_and_brings_template_changes(
