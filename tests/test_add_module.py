@@ -152,7 +152,7 @@ def test_module_added_later_keeps_user_edits(
         defaults=True,
         overwrite=True,
         quiet=True,
-        unsafe=False,
+        unsafe=True,  # Keel's update guard runs as a migration
         vcs_ref="v1.0.0",
     )
 

@@ -58,7 +58,7 @@ def test_update_keeps_user_edits_and_brings_template_changes(
     git(template_repo, "tag", "v1.1.0")
 
     copier.run_update(
-        str(project), defaults=True, overwrite=True, quiet=True, unsafe=False, vcs_ref="v1.1.0"
+        str(project), defaults=True, overwrite=True, quiet=True, unsafe=True, vcs_ref="v1.1.0"
     )
 
     settings_text = (package / "settings.py").read_text(encoding="utf-8")
