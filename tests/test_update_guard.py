@@ -18,7 +18,8 @@ sample_module:
   type: str
   choices: [disabled, enabled]
   default: disabled
-  validator: "{% if sample_module not in ['disabled', 'enabled'] %}choose disabled or enabled{% endif %}"
+  validator: >-
+    {% if sample_module not in ['disabled', 'enabled'] %}choose disabled or enabled{% endif %}
 _exclude:
   - "{% if sample_module == 'disabled' %}src/{{ package_name }}/sample_module{% endif %}"
   - "{% if sample_module == 'disabled' %}docs/sample-module.md{% endif %}"
