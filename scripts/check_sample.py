@@ -27,6 +27,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scripts.common import BUILD_DIR, project_env, tool, uv_bin
+from scripts.run_workflows import run_workflows
 
 # Jinja left in a rendered file; GitHub's ${{ expressions }} are not Jinja.
 JINJA_RESIDUE = re.compile(r"(?<!\$)\{\{|\{%|\{#")
@@ -94,6 +95,15 @@ def find_jinja_residue(project: Path) -> list[str]:
     return problems
 
 
+def failed_workflow_steps(project: Path) -> list[str]:
+    results = run_workflows(project)
+    return [
+        f"{result.workflow} / {result.job} / {result.step} ({result.status}):\n{result.output}"
+        for result in results
+        if result.status in {"failed", "github-only"}
+    ]
+
+
 def uv_run(*args: str) -> Callable[[], list[str]]:
     return lambda: [uv_bin(), "run", "--no-sync", *args]
 
@@ -110,6 +120,11 @@ STEPS: list[Step] = [
         "zizmor (workflows)",
         argv=lambda: [tool("zizmor"), "--offline", "--no-progress", ".github"],
         applies=lambda project: (project / ".github").is_dir(),
+    ),
+    Step(
+        "generated CI, run locally",
+        func=failed_workflow_steps,
+        applies=lambda project: (project / ".github" / "workflows").is_dir(),
     ),
 ]
 

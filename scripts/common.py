@@ -48,7 +48,10 @@ def render(
     src: Path = ROOT,
     vcs_ref: str | None = "HEAD",
 ) -> Path:
-    """Render the template (its working tree by default) into ``dst`` with copier's API."""
+    """Render the template (its working tree by default) into ``dst`` with copier's API.
+
+    ``vcs_ref=None`` renders the newest tag, as a user's ``copier copy`` does.
+    """
     with warnings.catch_warnings():
         # Rendering the working tree, uncommitted changes included, is the point.
         warnings.simplefilter("ignore", copier.errors.DirtyLocalWarning)
@@ -105,3 +108,33 @@ def project_env() -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith(dropped)}
     env["PATH"] = os.pathsep.join([*map(str, interpreter_dirs()), env.get("PATH", "")])
     return env
+
+
+def _git(cwd: Path, *args: str) -> str:
+    identity = ["-c", "user.name=Keel", "-c", "user.email=keel@example.invalid"]
+    result = subprocess.run(
+        ["git", *identity, *args], cwd=cwd, capture_output=True, text=True, check=True
+    )
+    return result.stdout
+
+
+def snapshot_template(destination: Path, *, tag: str = "v0.0.0") -> Path:
+    """A git repository holding the template's working tree, committed and tagged.
+
+    Renders from it record a real commit and version, so ``copier update`` and
+    ``copier check-update`` work on them, unlike renders of a dirty working tree.
+    """
+    if destination.exists():
+        shutil.rmtree(destination)
+    listed = _git(ROOT, "ls-files", "--cached", "--others", "--exclude-standard", "-z")
+    for name in filter(None, listed.split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            target = destination / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    _git(destination, "init", "--quiet", "--initial-branch=main")
+    _git(destination, "add", "--all")
+    _git(destination, "commit", "--quiet", "--message", "template snapshot")
+    _git(destination, "tag", tag)
+    return destination

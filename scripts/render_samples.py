@@ -4,7 +4,8 @@
     uv run python scripts/render_samples.py minimal default
     uv run python scripts/render_samples.py --check         # render, then check each
 
-The template's working tree is rendered, uncommitted changes included.
+The template's working tree is rendered, uncommitted changes included, from a committed
+snapshot in build/template-snapshot (so the renders record a real commit and can be updated).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scripts.check_sample import check_project, report_table
-from scripts.common import BUILD_DIR, load_sample, render, sample_names
+from scripts.common import BUILD_DIR, load_sample, render, sample_names, snapshot_template
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -35,6 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="run check_sample on each render")
     args = parser.parse_args(argv)
     names = args.samples or sample_names()
+    template = snapshot_template(BUILD_DIR / "template-snapshot")
 
     console = Console()
     table = Table(title="Rendered samples")
@@ -52,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 answers = load_sample(name)
                 if dst.exists():
                     shutil.rmtree(dst)
-                render(answers, dst)
+                render(answers, dst, src=template, vcs_ref=None)
             except Exception:  # report every sample, then fail
                 errors.append(f"--- {name} ---\n{traceback.format_exc()}")
                 table.add_row(name, "[red]failed[/]", f"{time.perf_counter() - started:.2f}")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from scripts.common import ROOT, load_sample
+from scripts.common import ROOT, load_sample, snapshot_template
 
 GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "Keel Tests",
@@ -31,6 +30,12 @@ def git_identity(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv(name, value)
 
 
+@pytest.fixture(scope="session")
+def template_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The working tree, committed and tagged: what deep checks render from."""
+    return snapshot_template(tmp_path_factory.mktemp("snapshot") / "template")
+
+
 @pytest.fixture
 def default_answers() -> dict[str, Any]:
     return load_sample("default")
@@ -50,20 +55,6 @@ def git(cwd: Path, *args: str) -> str:
     return result.stdout
 
 
-def template_copy(destination: Path) -> Path:
-    """A git repository holding the template's working tree (tracked and new files)."""
-    listed = git(ROOT, "ls-files", "--cached", "--others", "--exclude-standard", "-z")
-    for name in filter(None, listed.split("\0")):
-        source = ROOT / name
-        if source.is_file():
-            target = destination / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-    git(destination, "init", "--quiet", "--initial-branch=main")
-    commit_all(destination, "template")
-    return destination
-
-
 def commit_all(repo: Path, message: str) -> None:
     git(repo, "add", "--all")
     git(repo, "commit", "--quiet", "--message", message)
@@ -71,6 +62,4 @@ def commit_all(repo: Path, message: str) -> None:
 
 @pytest.fixture
 def template_repo(tmp_path: Path) -> Path:
-    repo = template_copy(tmp_path / "template")
-    git(repo, "tag", "v1.0.0")
-    return repo
+    return snapshot_template(tmp_path / "template", tag="v1.0.0")

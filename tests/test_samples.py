@@ -13,8 +13,8 @@ pytestmark = pytest.mark.deep
 
 
 @pytest.mark.parametrize("sample", sample_names())
-def test_sample_passes_every_check(tmp_path: Path, sample: str) -> None:
-    project = render(load_sample(sample), tmp_path / sample)
+def test_sample_passes_every_check(tmp_path: Path, template_snapshot: Path, sample: str) -> None:
+    project = render(load_sample(sample), tmp_path / sample, src=template_snapshot, vcs_ref=None)
 
     report = check_project(project)
 
