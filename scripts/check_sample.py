@@ -52,6 +52,8 @@ class Step:
     func: Callable[[Path], list[str]] | None = None
     applies: Callable[[Path], bool] = field(default=lambda _project: True)
     required: bool = False  # when it fails, the later steps cannot run
+    deep: bool = True  # part of the full check of a sample
+    fast: bool = True  # part of the fast check of each pairwise combination
 
 
 @dataclass
@@ -108,13 +110,14 @@ def uv_run(*args: str) -> Callable[[], list[str]]:
     return lambda: [uv_bin(), "run", "--no-sync", *args]
 
 
-STEPS: list[Step] = [
+ALL_STEPS: list[Step] = [
     Step("no Jinja residue", func=find_jinja_residue),
     Step("uv sync", argv=lambda: [uv_bin(), "sync"], required=True),
     Step("lint (ruff, ruff format, yamllint)", argv=uv_run("poe", "lint")),
     Step("typecheck (mypy --strict)", argv=uv_run("poe", "typecheck")),
-    Step("test (random order + coverage gate)", argv=uv_run("poe", "test")),
-    Step("test in parallel (-n 2)", argv=uv_run("pytest", "-n", "2", "-q")),
+    Step("unit tests", argv=uv_run("pytest", "-m", "unit", "-q", "--no-cov"), deep=False),
+    Step("test (random order + coverage gate)", argv=uv_run("poe", "test"), fast=False),
+    Step("test in parallel (-n 2)", argv=uv_run("pytest", "-n", "2", "-q"), fast=False),
     Step("docs (mkdocs --strict)", argv=uv_run("poe", "docs")),
     Step(
         "zizmor (workflows)",
@@ -125,8 +128,11 @@ STEPS: list[Step] = [
         "generated CI, run locally",
         func=failed_workflow_steps,
         applies=lambda project: (project / ".github" / "workflows").is_dir(),
+        fast=False,
     ),
 ]
+STEPS = [step for step in ALL_STEPS if step.deep]
+FAST_STEPS = [step for step in ALL_STEPS if step.fast]
 
 
 def run_step(step: Step, project: Path, env: dict[str, str]) -> Outcome:

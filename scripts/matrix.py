@@ -1,0 +1,278 @@
+"""The pairwise render matrix, derived from the question files.
+
+    uv run python scripts/matrix.py               # list the combinations
+    uv run python scripts/matrix.py --check       # render each and run the fast checks
+
+Factors are ``python_version`` and every module question with choices (a multiselect gives
+"none", each single choice, and "all"). Rows are built greedily until every pair of values
+of any two factors that some valid render can hold appears in at least one row. Validity is
+decided by the questions themselves: a row a validator refuses is never produced, and a
+follow-up question keeps its default unless its ``when`` holds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache, cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import StrictUndefined, meta
+from jinja2.sandbox import SandboxedEnvironment
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scripts.check_sample import FAST_STEPS, check_project
+from scripts.common import (
+    BUILD_DIR,
+    QUESTIONS_DIR,
+    load_sample,
+    render,
+    snapshot_template,
+)
+
+NOT_MODULES = {"core"}
+BASE_SAMPLE = "default"
+
+Value = Any  # a str, or a tuple of str for a multiselect
+Pair = tuple[tuple[str, Value], tuple[str, Value]]
+
+
+@dataclass(frozen=True)
+class Factor:
+    name: str
+    values: tuple[Value, ...]
+    default: Value
+    when: str | None
+    validator: str | None
+
+
+@cache
+def jinja() -> SandboxedEnvironment:
+    return SandboxedEnvironment(
+        extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"],
+        undefined=StrictUndefined,
+    )
+
+
+def referenced(template: str) -> set[str]:
+    return set(meta.find_undeclared_variables(jinja().parse(template)))
+
+
+def to_factor(name: str, spec: dict[str, Any]) -> Factor:
+    choices = spec["choices"]
+    values = [str(v) for v in (choices.values() if isinstance(choices, dict) else choices)]
+    if spec.get("multiselect"):
+        options: tuple[Value, ...] = ((), *((v,) for v in values), tuple(values))
+        default: Value = tuple(spec.get("default") or ())
+    else:
+        options = tuple(values)
+        default = str(spec.get("default", values[0]))
+    when = spec.get("when")
+    return Factor(
+        name, options, default, str(when) if when is not None else None, spec.get("validator")
+    )
+
+
+@cache
+def factors() -> tuple[Factor, ...]:
+    core = yaml.safe_load((QUESTIONS_DIR / "core.yml").read_text(encoding="utf-8"))
+    found = [to_factor("python_version", core["python_version"])]
+    for path in sorted(QUESTIONS_DIR.glob("*.yml")):
+        if path.stem in NOT_MODULES:
+            continue
+        for name, spec in yaml.safe_load(path.read_text(encoding="utf-8")).items():
+            if not name.startswith("_") and isinstance(spec, dict) and "choices" in spec:
+                found.append(to_factor(name, spec))
+    return tuple(found)
+
+
+def as_answer(value: Value) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def pairs_of(row: dict[str, Value]) -> set[Pair]:
+    items = sorted(row.items())
+    return {(a, b) for a, b in itertools.combinations(items, 2)}
+
+
+class Space:
+    """The combinations of some factors that the questions accept."""
+
+    def __init__(self, factors: Sequence[Factor]) -> None:
+        self.factors = tuple(factors)
+
+    def refusal(self, row: dict[str, Value]) -> str | None:
+        """Why the questions refuse this (partial) row, or None when they accept it.
+
+        Only checks whose variables the row already fixes are evaluated, so a partial row
+        is refused only when every completion of it would be.
+        """
+        known = {f.name for f in self.factors if f.name in row}
+        context = {name: as_answer(value) for name, value in row.items()}
+        for factor in self.factors:
+            if factor.name not in row:
+                continue
+            if factor.when and referenced(factor.when) <= known:
+                shown = jinja().from_string(factor.when).render(context).strip().lower()
+                if shown in {"false", "", "0", "none"} and row[factor.name] != factor.default:
+                    return f"{factor.name} is only asked when {factor.when}"
+            if factor.validator and referenced(factor.validator) <= known:
+                message = jinja().from_string(factor.validator).render(context).strip()
+                if message:
+                    return message
+        return None
+
+    def all_pairs(self) -> set[Pair]:
+        result: set[Pair] = set()
+        ordered = sorted(self.factors, key=lambda f: f.name)
+        for first, second in itertools.combinations(ordered, 2):
+            for a in first.values:
+                for b in second.values:
+                    result.add(((first.name, a), (second.name, b)))
+        return result
+
+    def complete(self, row: dict[str, Value], wanted: set[Pair]) -> dict[str, Value] | None:
+        """Fill the missing factors greedily (most wanted pairs first); None if none is valid."""
+        row = dict(row)
+        for factor in self.factors:
+            if factor.name in row:
+                continue
+            best: tuple[int, Value] | None = None
+            for value in factor.values:
+                candidate = {**row, factor.name: value}
+                if self.refusal(candidate) is not None:
+                    continue
+                gained = len(pairs_of(candidate) & wanted)
+                if best is None or gained > best[0]:
+                    best = (gained, value)
+            if best is None:
+                return None
+            row[factor.name] = best[1]
+        return row if self.refusal(row) is None else None
+
+    @cached_property
+    def coverable_pairs(self) -> frozenset[Pair]:
+        """The pairs at least one accepted full row holds."""
+        everything = self.all_pairs()
+        return frozenset(
+            pair
+            for pair in everything
+            if self.refusal(dict(pair)) is None and self.complete(dict(pair), everything)
+        )
+
+    @cached_property
+    def rows(self) -> tuple[dict[str, Value], ...]:
+        """Accepted rows holding every coverable pair, and every value at least once."""
+        uncovered = set(self.coverable_pairs)
+        rows: list[dict[str, Value]] = []
+        while uncovered:
+            best_row: dict[str, Value] | None = None
+            best_gain = 0
+            for pair in sorted(uncovered, key=repr)[:40]:
+                row = self.complete(dict(pair), uncovered)
+                gain = len(pairs_of(row) & uncovered) if row else 0
+                if row is not None and gain > best_gain:
+                    best_row, best_gain = row, gain
+            if best_row is None:
+                msg = f"cannot cover {len(uncovered)} pair(s), e.g. {min(uncovered, key=repr)}"
+                raise RuntimeError(msg)
+            rows.append(best_row)
+            uncovered -= pairs_of(best_row)
+        for factor in self.factors:
+            for value in factor.values:
+                if not any(row[factor.name] == value for row in rows):
+                    row = self.complete({factor.name: value}, set())
+                    if row is not None:
+                        rows.append(row)
+        return tuple(rows)
+
+    def refused_pairs(self) -> list[tuple[Pair, str]]:
+        """Pairs of values the validators refuse (not merely hidden by ``when``), with why."""
+        refused = []
+        for pair in sorted(self.all_pairs() - self.coverable_pairs, key=repr):
+            reason = self.refusal(dict(pair))
+            if reason is not None and "is only asked when" not in reason:
+                refused.append((pair, reason))
+        return refused
+
+
+@cache
+def question_space() -> Space:
+    return Space(factors())
+
+
+def answers_for(row: dict[str, Value]) -> dict[str, Any]:
+    base = load_sample(BASE_SAMPLE)
+    return {**base, **{name: as_answer(value) for name, value in row.items()}}
+
+
+def row_label(row: dict[str, Value]) -> str:
+    parts = []
+    for factor in factors():
+        value = row[factor.name]
+        if value != factor.default:
+            shown = "+".join(value) if isinstance(value, tuple) else value
+            parts.append(f"{factor.name}={shown or 'none'}")
+    return ",".join(parts) or "defaults"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="render and fast-check each row")
+    parser.add_argument("--out", type=Path, default=BUILD_DIR / "matrix")
+    args = parser.parse_args(argv)
+    console = Console()
+    started = time.perf_counter()
+    space = question_space()
+    rows = space.rows
+    console.print(
+        f"{len(space.factors)} factors, {len(space.coverable_pairs)} coverable pairs, "
+        f"{len(rows)} combinations, {len(space.refused_pairs())} refused pairs "
+        f"(built in {time.perf_counter() - started:.1f}s)"
+    )
+    table = Table(title="Pairwise combinations")
+    table.add_column("#", justify="right")
+    table.add_column("combination")
+    table.add_column("result")
+    table.add_column("seconds", justify="right")
+    failures = []
+    if args.check:
+        template = snapshot_template(BUILD_DIR / "template-snapshot")
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("matrix", total=len(rows))
+            for index, row in enumerate(rows, start=1):
+                progress.update(task, description=row_label(row))
+                begun = time.perf_counter()
+                project = render(
+                    answers_for(row), args.out / f"row-{index:02d}", src=template, vcs_ref=None
+                )
+                report = check_project(project, steps=FAST_STEPS)
+                seconds = time.perf_counter() - begun
+                result = "[green]passed[/]" if report.ok else "[red]failed[/]"
+                table.add_row(str(index), row_label(row), result, f"{seconds:.0f}")
+                if not report.ok:
+                    failures.append(report.describe_failures())
+                progress.advance(task)
+    else:
+        for index, row in enumerate(rows, start=1):
+            table.add_row(str(index), row_label(row), "", "")
+    console.print(table)
+    for text in failures:
+        console.print(text, markup=False, highlight=False)
+    console.print(f"matrix took {time.perf_counter() - started:.0f}s")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
