@@ -14,7 +14,8 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -97,8 +98,41 @@ def find_jinja_residue(project: Path) -> list[str]:
     return problems
 
 
+@contextmanager
+def advisory_stand_in(project: Path) -> Iterator[dict[str, str]]:
+    """Point pip-audit at the project's loopback advisory stand-in, when it has one.
+
+    PyPI's vulnerability API is unreachable from this machine, so a project with security
+    scanning audits its locked dependencies against ``tests/support/advisories.py``: copies
+    of a few published advisories, served on 127.0.0.1 (the scan's table names the URL).
+    """
+    stand_in = project / "tests" / "support" / "advisories.py"
+    python = project / ".venv" / "bin" / "python"
+    if not (stand_in.is_file() and python.is_file()):
+        yield {}
+        return
+    process = subprocess.Popen(
+        [str(python), "-m", "tests.support.advisories"],
+        cwd=project,
+        env=project_env(),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().strip()
+        if not url.startswith("http://127.0.0.1:"):
+            msg = f"the advisory stand-in did not start (it printed {url!r})"
+            raise RuntimeError(msg)
+        yield {"PIP_AUDIT_VULNERABILITY_SERVICE": "osv", "PIP_AUDIT_OSV_URL": url}
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
 def failed_workflow_steps(project: Path) -> list[str]:
-    results = run_workflows(project)
+    with advisory_stand_in(project) as extra_env:
+        results = run_workflows(project, extra_env=extra_env)
     return [
         f"{result.workflow} / {result.job} / {result.step} ({result.status}):\n{result.output}"
         for result in results

@@ -137,7 +137,8 @@ def evaluate(expression: str, context: dict[str, Any], *, failed: bool = False) 
                 key = f"_value_{len(values)}"
                 values[key] = lookup(context, name)
                 python.append(key)
-    return eval(" ".join(python), {"__builtins__": {}}, values)  # noqa: S307 - tokenised above
+    code = " ".join(python)
+    return eval(code, {"__builtins__": {}}, values)  # noqa: S307 # nosec B307 - tokenised above
 
 
 def substitute(text: str, context: dict[str, Any]) -> str:
@@ -307,10 +308,14 @@ def run_job(
 
 
 def run_workflows(
-    project: Path, *, on_job: Callable[[str], None] | None = None
+    project: Path,
+    *,
+    on_job: Callable[[str], None] | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> list[StepResult]:
+    """Run every job; ``extra_env`` is added to the environment of every step."""
     project = project.resolve()
-    env = project_env()
+    env = {**project_env(), **(extra_env or {})}
     env["PATH"] = os.pathsep.join([str(Path(uv_bin()).parent), env["PATH"]])
     env["CI"] = "true"
     results: list[StepResult] = []

@@ -25,7 +25,7 @@ from tests.conftest import commit_all, git
 from tests.test_update import conflict_markers, edit
 
 # Released template versions and their commits (see CHANGELOG.md).
-RELEASES = {"v0.1.0": "a3fc31394039d135582a1b72278c56b8d36bdef4"}
+RELEASES = {"v0.1.0": "a3fc31394039d135582a1b72278c56b8d36bdef4"}  # pragma: allowlist secret
 MIGRATIONS = yaml.safe_load((ROOT / "scripts" / "migrations.yml").read_text(encoding="utf-8"))
 
 

@@ -1,0 +1,1 @@
+"""Project scripts: `uv run poe security` runs scripts/security.py."""
