@@ -14,7 +14,8 @@ Tiers:
 
 Every finding at or above the tier's threshold fails the run (exit code 1). A scanner that
 cannot run is reported as such and fails the run too (exit code 2): it is never a pass.
-The findings are also written as SARIF to `build/security/security.sarif` for code scanning.
+The findings are also written as SARIF to `build/security/security.sarif` for code scanning,
+and with each scanner's outcome and time to `build/security/summary.json`.
 
 pip-audit asks PyPI's vulnerability service by default. `PIP_AUDIT_VULNERABILITY_SERVICE`
 and `PIP_AUDIT_OSV_URL` choose another service, e.g. an OSV mirror.
@@ -30,9 +31,10 @@ import shutil
 import subprocess  # nosec B404 - runs the scanners installed in this environment
 import sys
 import tempfile
+import time
 import tomllib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -53,8 +55,9 @@ LEAK_SCAN_EXCLUDE = (
     r"(^|/)(\.git|\.venv|\.mypy_cache|\.pytest_cache|\.ruff_cache|build|dist|site|htmlcov)/"
     r"|(^|/)uv\.lock$|(^|/)\.secrets\.baseline$|(^|/)\.env$|(^|/)\.coverage"
 )
-# Licenses a runtime dependency may carry (SPDX identifiers). Add one only after checking
-# that it fits how the service is distributed.
+# Licenses a runtime dependency may carry (SPDX identifiers): permissive ones, and the weak
+# copyleft LGPL (e.g. psycopg), which a service may use unmodified. Add one only after
+# checking that it fits how the service is distributed.
 ALLOWED_LICENSES = frozenset(
     {
         "0BSD",
@@ -64,7 +67,12 @@ ALLOWED_LICENSES = frozenset(
         "CNRI-Python",
         "HPND",
         "ISC",
+        "LGPL-2.1-only",
+        "LGPL-2.1-or-later",
+        "LGPL-3.0-only",
+        "LGPL-3.0-or-later",
         "MIT",
+        "MIT-0",
         "MIT-CMU",
         "MPL-2.0",
         "PSF-2.0",
@@ -83,6 +91,10 @@ LICENSE_NAMES = {
     "bsd license": "BSD-3-Clause",
     "bsd-2-clause": "BSD-2-Clause",
     "bsd-3-clause": "BSD-3-Clause",
+    "gnu lesser general public license v2 or later (lgplv2+)": "LGPL-2.1-or-later",
+    "gnu lesser general public license v3 (lgplv3)": "LGPL-3.0-only",
+    "gnu lesser general public license v3 or later (lgplv3+)": "LGPL-3.0-or-later",
+    "historical permission notice and disclaimer (hpnd)": "HPND",
     "isc license (iscl)": "ISC",
     "mit": "MIT",
     "mit license": "MIT",
@@ -110,6 +122,7 @@ class ScanResult:
     ran: str
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
+    seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -595,13 +608,22 @@ SCANNERS = {"standard": STANDARD, "strict": STRICT}
 def run_scanners(options: Options, scanners: Sequence[tuple[str, Scanner]]) -> list[ScanResult]:
     results = []
     for name, scanner in scanners:
+        started = time.perf_counter()
         try:
             result = scanner(options)
         except ScannerError as exc:
             result = ScanResult(name, "could not run", error=str(exc))
         if result is not None:
+            result.seconds = time.perf_counter() - started
             results.append(result)
     return results
+
+
+def status(result: ScanResult, tier: str) -> str:
+    if result.error:
+        return "could not run"
+    failing = sum(fails(finding, tier) for finding in result.findings)
+    return f"{failing} failing" if failing else "passed"
 
 
 def exit_code(results: Sequence[ScanResult], tier: str) -> int:
@@ -614,17 +636,13 @@ def exit_code(results: Sequence[ScanResult], tier: str) -> int:
 
 def scanners_table(results: Sequence[ScanResult], tier: str) -> Table:
     table = Table(title=f"Security scanners ({tier} tier)")
-    for column in ("tool", "result", "what ran"):
+    for column in ("tool", "result", "seconds", "what ran"):
         table.add_column(column)
     for result in results:
-        failing = [finding for finding in result.findings if fails(finding, tier)]
-        if result.error:
-            outcome = "[red]could not run[/]"
-        elif failing:
-            outcome = f"[red]{len(failing)} failing[/]"
-        else:
-            outcome = "[green]passed[/]"
-        table.add_row(result.tool, outcome, result.error or result.ran)
+        outcome = status(result, tier)
+        colour = "green" if outcome == "passed" else "red"
+        seconds = f"{result.seconds:.1f}"
+        table.add_row(result.tool, f"[{colour}]{outcome}[/]", seconds, result.error or result.ran)
     return table
 
 
@@ -674,6 +692,30 @@ def sarif_report(results: Sequence[ScanResult]) -> dict[str, Any]:
     }
 
 
+def summary(results: Sequence[ScanResult], tier: str) -> dict[str, Any]:
+    """What build/security/summary.json holds: each scanner's outcome, and the findings."""
+    return {
+        "tier": tier,
+        "threshold": THRESHOLDS[tier],
+        "exit_code": exit_code(results, tier),
+        "scanners": [
+            {
+                "tool": result.tool,
+                "status": status(result, tier),
+                "ran": result.ran,
+                "error": result.error,
+                "seconds": round(result.seconds, 3),
+            }
+            for result in results
+        ],
+        "findings": [
+            {**asdict(finding), "fails": fails(finding, tier)}
+            for result in results
+            for finding in result.findings
+        ],
+    }
+
+
 def ignored_vulnerabilities(root: Path) -> dict[str, str]:
     """[tool.security] ignore-vulnerabilities: advisory id -> the reason it is accepted."""
     pyproject = root / "pyproject.toml"
@@ -708,6 +750,8 @@ def main(argv: Sequence[str] | None = None, *, root: Path = ROOT) -> int:
     report_dir.mkdir(parents=True, exist_ok=True)
     sarif = json.dumps(sarif_report(results), indent=2)
     (report_dir / "security.sarif").write_text(sarif + "\n", encoding="utf-8")
+    overview = json.dumps(summary(results, args.tier), indent=2)
+    (report_dir / "summary.json").write_text(overview + "\n", encoding="utf-8")
     console.print(scanners_table(results, args.tier))
     if any(result.findings for result in results):
         console.print(findings_table(results, args.tier))

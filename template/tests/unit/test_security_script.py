@@ -295,3 +295,19 @@ def test_stand_in_finds_advisories_by_normalised_name() -> None:
 
     assert ids == {"GHSA-cpwx-vrp4-4pq7"}
     assert advisories.matching(vulns, "jinja2", "not a version") == []
+
+
+def test_summary_lists_each_scanner_and_whether_findings_fail() -> None:
+    results = [
+        ScanResult("bandit", "bandit", [finding("low")], seconds=1.25),
+        ScanResult("pip-audit", "could not run", error="offline"),
+    ]
+
+    overview = security.summary(results, "standard")
+
+    assert overview["exit_code"] == 2
+    assert [(s["tool"], s["status"]) for s in overview["scanners"]] == [
+        ("bandit", "passed"),
+        ("pip-audit", "could not run"),
+    ]
+    assert overview["findings"][0]["fails"] is False
