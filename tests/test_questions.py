@@ -47,6 +47,7 @@ BAD_ANSWERS: list[tuple[str, Any, str]] = [
     ("license", "GPL-3.0", "MIT"),
     ("python_version", "3.10", "3.11"),
     ("python_version", "3.14", "3.13"),
+    ("testing", "complete", "'standard', 'full'"),
     ("coverage_threshold", 101, "whole number from 0 to 100"),
     ("coverage_threshold", -1, "whole number from 0 to 100"),
     ("coverage_threshold", "ninety", "coverage_threshold"),
