@@ -7,9 +7,12 @@ Every job of every workflow in ``.github/workflows`` runs its steps in order in 
 folder (each matrix combination once). ``run:`` steps run in bash as on GitHub's runners;
 the well-known setup actions map to local equivalents (the project folder is the checkout,
 uv and the interpreters come from this machine); service containers map to this machine's
-services on 127.0.0.1. ``if:`` conditions and ``steps.<id>.outputs`` work. An action that
-only exists on GitHub (CodeQL, SARIF upload) is reported as such, not as a pass; so is a
-``run:`` step that drives Docker on a machine where no Docker engine answers ("needs-engine").
+services on 127.0.0.1. The database a PostgreSQL or MySQL container would create
+(``POSTGRES_DB``, ``MYSQL_DATABASE``) is created on this machine under a unique name for the
+job, the job's database URLs are pointed at it, and it is dropped afterwards. ``if:``
+conditions and ``steps.<id>.outputs`` work. An action that only exists on GitHub (CodeQL,
+SARIF upload) is reported as such, not as a pass; so is a ``run:`` step that drives Docker on
+a machine where no Docker engine answers ("needs-engine").
 """
 
 from __future__ import annotations
@@ -18,12 +21,14 @@ import argparse
 import itertools
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -194,6 +199,75 @@ def map_services(env: dict[str, str], services: dict[str, Any]) -> dict[str, str
     return mapped
 
 
+def psql(sql: str) -> list[str]:
+    return ["psql", "-h", "127.0.0.1", "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-c", sql]
+
+
+def mysql(sql: str) -> list[str]:
+    return ["mysql", "-h", "127.0.0.1", "-u", "root", "-e", sql]
+
+
+# Service images whose container creates a database named by an env variable, and the
+# client that creates and drops one on this machine's server of that kind.
+DATABASE_SERVERS: dict[str, tuple[str, Callable[[str], list[str]]]] = {
+    "postgres": ("POSTGRES_DB", psql),
+    "mysql": ("MYSQL_DATABASE", mysql),
+    "mariadb": ("MARIADB_DATABASE", mysql),
+}
+DATABASE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,50}")
+
+
+def service_databases(services: dict[str, Any]) -> list[tuple[str, str]]:
+    """(image kind, database name) of each database the job's service containers create."""
+    found = []
+    for service in services.values():
+        image = str((service or {}).get("image", "")).split("/")[-1].split(":")[0]
+        if image not in DATABASE_SERVERS:
+            continue
+        variable = DATABASE_SERVERS[image][0]
+        env = (service or {}).get("env") or {}
+        name = str(env.get(variable) or env.get("MYSQL_DATABASE") or "")
+        if DATABASE_NAME.fullmatch(name):
+            found.append((image, name))
+    return found
+
+
+def point_urls_at(env: dict[str, str], renamed: dict[str, str]) -> dict[str, str]:
+    """Database URLs in ``env`` that name a renamed database now name its new name."""
+    pointed = dict(env)
+    for old, new in renamed.items():
+        pattern = re.compile(rf"(?P<head>\b[a-z][a-z0-9+]*://[^/\s]*/){re.escape(old)}(?=$|[?\s])")
+        for key, value in pointed.items():
+            pointed[key] = pattern.sub(rf"\g<head>{new}", value)
+    return pointed
+
+
+@contextmanager
+def fresh_databases(services: dict[str, Any]) -> Iterator[dict[str, str]]:
+    """Create each service container's database here under a unique name; drop it after.
+
+    Yields {name in the workflow: unique name on this machine}.
+    """
+    renamed: dict[str, str] = {}
+    created: list[tuple[str, str]] = []
+    try:
+        for image, name in service_databases(services):
+            unique = f"{name}_ci_{secrets.token_hex(4)}"
+            client = DATABASE_SERVERS[image][1]
+            subprocess.run(
+                client(f"CREATE DATABASE {unique}"), check=True, capture_output=True, text=True
+            )
+            created.append((image, unique))
+            renamed[name] = unique
+        yield renamed
+    finally:
+        for image, unique in created:
+            client = DATABASE_SERVERS[image][1]
+            subprocess.run(
+                client(f"DROP DATABASE IF EXISTS {unique}"), check=False, capture_output=True
+            )
+
+
 def run_action(uses: str, inputs: dict[str, str], job: JobRun, project: Path) -> tuple[str, str]:
     action = uses.split("@", 1)[0]
     if action.startswith(GITHUB_ONLY):
@@ -289,7 +363,17 @@ def run_job(
     run.env.update(
         {k: substitute(str(v), run.context()) for k, v in (job.get("env") or {}).items()}
     )
-    run.env = map_services(run.env, job.get("services") or {})
+    services = job.get("services") or {}
+    with fresh_databases(services) as renamed:
+        run.env = point_urls_at(map_services(run.env, services), renamed)
+        return run_steps(run, job, project, renamed)
+
+
+def run_steps(
+    run: JobRun, job: dict[str, Any], project: Path, renamed: dict[str, str]
+) -> list[StepResult]:
+    workflow, label = run.workflow, run.name
+    services = job.get("services") or {}
     results = []
     with tempfile.TemporaryDirectory(prefix="keel-workflow.") as scratch:
         files = {
@@ -309,7 +393,7 @@ def run_job(
             files["github_output"].write_text("", encoding="utf-8")
             context = run.context()
             own_env = {k: substitute(str(v), context) for k, v in (step.get("env") or {}).items()}
-            step_env = {**run.env, **map_services(own_env, job.get("services") or {})}
+            step_env = {**run.env, **point_urls_at(map_services(own_env, services), renamed)}
             started = time.perf_counter()
             if "uses" in step:
                 inputs = {

@@ -10,8 +10,10 @@ from scripts.run_workflows import (
     evaluate,
     map_services,
     matrix_combinations,
+    point_urls_at,
     read_pairs,
     run_workflows,
+    service_databases,
     substitute,
 )
 
@@ -65,6 +67,35 @@ def test_service_hostnames_point_at_loopback() -> None:
     assert map_services(env, {"postgres": {}}) == {
         "DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/app",
         "OTHER": "postgres",
+    }
+
+
+def test_databases_of_service_containers_are_found() -> None:
+    services = {
+        "postgres": {"image": "postgres:17", "env": {"POSTGRES_DB": "orders"}},
+        "mysql": {"image": "docker.io/library/mysql:8.4", "env": {"MYSQL_DATABASE": "shop"}},
+        "redis": {"image": "redis:7"},
+        "odd": {"image": "postgres:17", "env": {"POSTGRES_DB": "x; DROP DATABASE y"}},
+    }
+
+    assert service_databases(services) == [("postgres", "orders"), ("mysql", "shop")]
+
+
+def test_database_urls_follow_the_renamed_database() -> None:
+    env = {
+        "DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:5432/orders",
+        "WITH_QUERY": "mysql+pymysql://root@127.0.0.1/orders?charset=utf8mb4",
+        "ADMIN_URL": "postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
+        "SIMILAR": "postgresql://h/orders_archive",
+        "NAME": "orders",
+    }
+
+    pointed = point_urls_at(env, {"orders": "orders_ci_1a2b3c4d"})
+
+    assert pointed == {
+        **env,
+        "DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:5432/orders_ci_1a2b3c4d",
+        "WITH_QUERY": "mysql+pymysql://root@127.0.0.1/orders_ci_1a2b3c4d?charset=utf8mb4",
     }
 
 

@@ -1,0 +1,1 @@
+"""The example resource: a catalogue of items, stored in the database."""
