@@ -1,0 +1,24 @@
+"""Accounts and logins for tests of the auth module."""
+
+from dataclasses import dataclass
+
+from fastapi.testclient import TestClient
+
+PASSWORD = "violet-harbour-lantern-42"  # pragma: allowlist secret
+
+
+@dataclass(frozen=True)
+class Tokens:
+    access: str
+    refresh: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.access}"}
+
+
+def login(client: TestClient, email: str, password: str = PASSWORD) -> Tokens:
+    response = client.post("/auth/token", data={"username": email, "password": password})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    return Tokens(access=body["access_token"], refresh=body["refresh_token"])
