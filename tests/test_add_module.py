@@ -53,19 +53,33 @@ def choice_values(spec: dict[str, Any]) -> list[str]:
     return [str(value) for value in (choices.values() if isinstance(choices, dict) else choices)]
 
 
+def off_value(spec: dict[str, Any]) -> str:
+    return "disabled" if "disabled" in choice_values(spec) else str(spec["default"])
+
+
+def modules_on(answers: dict[str, Any]) -> int:
+    """How many module questions ``answers`` turn on."""
+    return sum(
+        1
+        for question, spec in module_questions()
+        if question in answers and str(answers[question]) != off_value(spec)
+    )
+
+
 def add_cases() -> list[AddCase]:
     samples = {name: load_sample(name) for name in sample_names()}
     cases = []
     for question, spec in module_questions():
-        values = choice_values(spec)
-        off = "disabled" if "disabled" in values else str(spec["default"])
-        for value in values:
+        off = off_value(spec)
+        for value in choice_values(spec):
             if value == off:
                 continue
-            sample = next(
-                (name for name, answers in samples.items() if str(answers.get(question)) == value),
-                None,
-            )
+            # Among the samples with this value, the one with the fewest other modules on:
+            # the case then adds the module to a project that has only what it needs.
+            matching = [
+                name for name, answers in samples.items() if str(answers.get(question)) == value
+            ]
+            sample = min(matching, key=lambda name: (modules_on(samples[name]), name), default=None)
             cases.append(AddCase(question, value, off, sample))
     return cases
 
