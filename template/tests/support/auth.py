@@ -4,7 +4,8 @@ from dataclasses import dataclass
 
 from fastapi.testclient import TestClient
 
-PASSWORD = "violet-harbour-lantern-42"  # pragma: allowlist secret
+# A password that meets the policy.
+PHRASE = "violet-harbour-lantern-42"  # pragma: allowlist secret
 
 
 @dataclass(frozen=True)
@@ -17,7 +18,7 @@ class Tokens:
         return {"Authorization": f"Bearer {self.access}"}
 
 
-def login(client: TestClient, email: str, password: str = PASSWORD) -> Tokens:
+def login(client: TestClient, email: str, password: str = PHRASE) -> Tokens:
     response = client.post("/auth/token", data={"username": email, "password": password})
     assert response.status_code == 200, response.text
     body = response.json()

@@ -42,14 +42,14 @@ class TokenCodec:
     def __init__(
         self,
         *,
-        secret: str,
+        signing_key: str,
         issuer: str,
         audience: str,
         access_lifetime: timedelta,
         refresh_lifetime: timedelta,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
-        self._secret = secret
+        self._key = signing_key
         self.issuer = issuer
         self.audience = audience
         self.access_lifetime = access_lifetime
@@ -84,7 +84,7 @@ class TokenCodec:
         }
         if family_id:
             payload["fam"] = family_id
-        token = jwt.encode(payload, self._secret, algorithm=ALGORITHM)
+        token = jwt.encode(payload, self._key, algorithm=ALGORITHM)
         return IssuedToken(token=token, claims=claims)
 
     def decode(self, token: str, expected_type: TokenType) -> TokenClaims:
@@ -96,7 +96,7 @@ class TokenCodec:
                 raise InvalidTokenError("unexpected signing algorithm")
             payload = jwt.decode(
                 token,
-                self._secret,
+                self._key,
                 algorithms=[ALGORITHM],
                 audience=self.audience,
                 issuer=self.issuer,
@@ -104,15 +104,15 @@ class TokenCodec:
             )
         except jwt.PyJWTError as exc:
             raise InvalidTokenError(type(exc).__name__) from None
-        token_type = payload["typ"]
-        if token_type != expected_type:
+        kind = payload["typ"]
+        if kind != expected_type:
             raise InvalidTokenError(f"expected token type {expected_type!r}")
         family_id = payload.get("fam", "")
-        if token_type == "refresh" and not (isinstance(family_id, str) and family_id):
+        if kind == "refresh" and not (isinstance(family_id, str) and family_id):
             raise InvalidTokenError("refresh token without a family")
         return TokenClaims(
             subject=str(payload["sub"]),
-            token_type=token_type,
+            token_type=kind,
             token_id=str(payload["jti"]),
             expires_at=datetime.fromtimestamp(payload["exp"], UTC),
             family_id=family_id,
