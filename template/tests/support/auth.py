@@ -23,3 +23,12 @@ def login(client: TestClient, email: str, password: str = PHRASE) -> Tokens:
     assert response.status_code == 200, response.text
     body = response.json()
     return Tokens(access=body["access_token"], refresh=body["refresh_token"])
+
+
+def sign_in_as_new_user(client: TestClient, email: str = "items-editor@example.com") -> Tokens:
+    """Register an account through the API, log in, and send its token with every request."""
+    response = client.post("/auth/register", json={"email": email, "password": PHRASE})
+    assert response.status_code == 201, response.text
+    tokens = login(client, email)
+    client.headers.update(tokens.headers)
+    return tokens
