@@ -6,6 +6,10 @@ from fastapi.testclient import TestClient
 
 # A password that meets the policy.
 PHRASE = "violet-harbour-lantern-42"  # pragma: allowlist secret
+# Another one, for password changes.
+NEW_PHRASE = "copper-meadow-sailing-77"  # pragma: allowlist secret
+# Long enough, but on the list of common passwords.
+COMMON_PHRASE = "qwerty123456"  # pragma: allowlist secret
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,20 @@ from dataclasses import dataclass
 from typing import Protocol
 
 
+class RateLimitError(Exception):
+    """An attempt that the rate limiter refuses."""
+
+
 @dataclass(frozen=True)
-class RateLimitExceededError(Exception):
+class RateLimitExceededError(RateLimitError):
     """Too many attempts: try again in ``retry_after`` seconds."""
 
     key: str
     retry_after: int
+
+
+class RateLimiterUnavailableError(RateLimitError):
+    """The store that keeps the counts does not answer: refuse rather than not count."""
 
 
 class RateLimiter(Protocol):
