@@ -105,7 +105,7 @@ def test_item_writes_need_a_user_only_with_auth(tmp_path: Path, with_auth: dict[
             encoding="utf-8"
         )
 
-    assert "CurrentUser" in items_router(with_module)
+    assert items_router(with_module).count("dependencies=LOGGED_IN") == 3  # post, patch, delete
     assert "auth" not in items_router(without)
 
 
