@@ -30,6 +30,9 @@ import subprocess
 import tempfile
 import time
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -293,79 +296,119 @@ def exec_form(arguments: str | None, keyword: str) -> list[str]:
     return value
 
 
-def wait_for_health(process: subprocess.Popen[str], base: str) -> str | None:
+@dataclass(frozen=True)
+class ImageCommand:
+    """What the image runs: ENTRYPOINT + CMD, its HEALTHCHECK command and its ENV."""
+
+    command: list[str]
+    probe: list[str]
+    environment: dict[str, str]
+
+
+def image_command(project: Path) -> ImageCommand:
+    """Read the runtime stage of the Dockerfile; ValueError when it cannot run as-is."""
+    stage = runtime_stage(project / "Dockerfile")
+    command = exec_form(last(stage, "ENTRYPOINT"), "ENTRYPOINT")
+    command += exec_form(last(stage, "CMD"), "CMD")
+    healthcheck = last(stage, "HEALTHCHECK")
+    probe = exec_form(healthcheck.split("CMD", 1)[1] if healthcheck else None, "HEALTHCHECK")
+    return ImageCommand(command, probe, stage_environment(stage))
+
+
+def sync_runtime(copy: Path) -> None:
+    """What the builder stage runs: the locked runtime dependencies and the project."""
+    argv = [uv_bin(), "sync", "--no-dev", "--no-editable"]
+    if (copy / "uv.lock").is_file():
+        argv.append("--locked")
+    result = subprocess.run(
+        argv, cwd=copy, env=project_env(), capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        msg = f"{' '.join(argv)} failed:\n{result.stdout}{result.stderr}"
+        raise RuntimeError(msg)
+
+
+def remove_venv(copy: Path) -> None:
+    shutil.rmtree(copy / ".venv")
+
+
+@dataclass
+class Running:
+    process: subprocess.Popen[str]
+    base: str
+    environment: dict[str, str]
+    log: Path
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+def wait_for_health(running: Running) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output = process.stdout.read() if process.stdout else ""
-            return f"the command exited with {process.returncode} before answering:\n{output}"
+        if running.process.poll() is not None:
+            code = running.process.returncode
+            msg = f"the command exited with {code} before answering:\n{running.output()}"
+            raise RuntimeError(msg)
         try:
-            response = httpx2.get(f"{base}/health", timeout=2)
+            response = httpx2.get(f"{running.base}/health", timeout=2)
         except httpx2.HTTPError:
-            time.sleep(0.2)
+            time.sleep(0.1)
             continue
-        if response.status_code == 200:
-            return None
-        return f"/health answered {response.status_code}: {response.text}"
-    return f"/health did not answer within {START_TIMEOUT:.0f}s"
+        if response.status_code != 200:
+            msg = f"/health answered {response.status_code}: {response.text}"
+            raise RuntimeError(msg)
+        return
+    msg = f"/health did not answer within {START_TIMEOUT:.0f}s"
+    raise RuntimeError(msg)
 
 
-def host_run(project: Path) -> list[str]:
-    stage = runtime_stage(project / "Dockerfile")
-    try:
-        command = exec_form(last(stage, "ENTRYPOINT"), "ENTRYPOINT") + exec_form(
-            last(stage, "CMD"), "CMD"
-        )
-        healthcheck = last(stage, "HEALTHCHECK")
-        probe = exec_form(healthcheck.split("CMD", 1)[1] if healthcheck else None, "HEALTHCHECK")
-    except ValueError as exc:
-        return [str(exc)]
-    with tempfile.TemporaryDirectory(prefix="keel-host-run.") as scratch:
-        copy = copy_render(project, Path(scratch) / "project")
-        sync = [uv_bin(), "sync", "--no-dev", "--no-editable"]
-        if (copy / "uv.lock").is_file():
-            sync.append("--locked")
-        result = subprocess.run(
-            sync, cwd=copy, env=project_env(), capture_output=True, text=True, check=False
-        )
-        if result.returncode != 0:
-            return [f"{' '.join(sync)} failed:\n{result.stdout}{result.stderr}"]
-        return run_like_the_image(copy, command, probe, stage_environment(stage))
-
-
-def run_like_the_image(
-    copy: Path, command: list[str], probe: list[str], image_env: dict[str, str]
-) -> list[str]:
+@contextmanager
+def image_command_running(copy: Path, image: ImageCommand) -> Iterator[Running]:
+    """Run the image's command from ``copy``'s environment until /health answers 200."""
     venv_bin = copy / ".venv" / "bin"
-    port = free_port()
+    executable = venv_bin / image.command[0]
+    if not executable.exists():
+        msg = f"ENTRYPOINT {image.command[0]} is not installed by uv sync --no-dev"
+        raise RuntimeError(msg)
     # The image's environment, on loopback and a free port instead of 0.0.0.0:8000.
     environment = {
         "HOME": os.environ.get("HOME", "/tmp"),  # noqa: S108 - only a fallback for HOME
-        **{name: value.replace("$PATH", os.environ["PATH"]) for name, value in image_env.items()},
+        **image.environment,
+        "PATH": os.pathsep.join([str(venv_bin), os.environ["PATH"]]),
         "HOST": "127.0.0.1",
-        "PORT": str(port),
+        "PORT": str(free_port()),
     }
-    environment["PATH"] = os.pathsep.join([str(venv_bin), os.environ["PATH"]])
-    executable = venv_bin / command[0]
-    if not executable.exists():
-        return [f"ENTRYPOINT {command[0]} is not installed by uv sync --no-dev"]
-    problems: list[str] = []
-    process = subprocess.Popen(
-        [str(executable), *command[1:]],
-        cwd=copy,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        failure = wait_for_health(process, f"http://127.0.0.1:{port}")
-        if failure is not None:
-            return [failure]
-        checked = subprocess.run(
-            [str(venv_bin / probe[0]), *probe[1:]],
+    log = copy / "service.log"  # a file, not a pipe: a busy service never blocks on it
+    with log.open("w", encoding="utf-8") as output:
+        process = subprocess.Popen(
+            [str(executable), *image.command[1:]],
+            cwd=copy,
             env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{environment['PORT']}"
+    running = Running(process, base, environment, log)
+    try:
+        wait_for_health(running)
+        yield running
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def check_running(copy: Path, image: ImageCommand) -> list[str]:
+    """/health answers, the HEALTHCHECK command passes, SIGTERM shuts down gracefully."""
+    problems: list[str] = []
+    with image_command_running(copy, image) as running:
+        venv_bin = copy / ".venv" / "bin"
+        checked = subprocess.run(
+            [str(venv_bin / image.probe[0]), *image.probe[1:]],
+            env=running.environment,
             capture_output=True,
             text=True,
             timeout=30,
@@ -373,18 +416,28 @@ def run_like_the_image(
         )
         if checked.returncode != 0:
             problems.append(f"the HEALTHCHECK command failed:\n{checked.stdout}{checked.stderr}")
-        process.send_signal(signal.SIGTERM)
+        running.process.send_signal(signal.SIGTERM)
         try:
-            returncode = process.wait(timeout=STOP_TIMEOUT)
+            returncode = running.process.wait(timeout=STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
             problems.append(f"SIGTERM did not stop the service within {STOP_TIMEOUT:.0f}s")
         else:
             # uvicorn shuts down gracefully, then re-raises SIGTERM (exit 143 in a container).
-            output = process.stdout.read() if process.stdout else ""
+            output = running.output()
             if returncode not in {0, -signal.SIGTERM} or GRACEFUL not in output:
                 problems.append(f"SIGTERM did not shut down gracefully ({returncode}):\n{output}")
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
     return problems
+
+
+def host_run(project: Path) -> list[str]:
+    try:
+        image = image_command(project)
+    except ValueError as exc:
+        return [str(exc)]
+    with tempfile.TemporaryDirectory(prefix="keel-host-run.") as scratch:
+        copy = copy_render(project, Path(scratch) / "project")
+        try:
+            sync_runtime(copy)
+            return check_running(copy, image)
+        except RuntimeError as exc:
+            return [str(exc)]

@@ -3,6 +3,7 @@ prove the container and deploy files without a Docker engine."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -242,3 +243,20 @@ def test_docker_steps_need_an_engine(tmp_path: Path, monkeypatch: pytest.MonkeyP
     results = run_workflows.run_workflows(tmp_path)
 
     assert [result.status for result in results] == ["passed", "needs-engine", "failed"]
+
+
+def test_the_host_run_fails_when_the_image_command_cannot_serve(full: Path, tmp_path: Path) -> None:
+    good = container_checks.image_command(full)
+    copy = container_checks.copy_render(full, tmp_path / "copy")
+    container_checks.sync_runtime(copy)
+
+    assert container_checks.check_running(copy, good) == []
+    missing = dataclasses.replace(good, command=["no-such-script", "serve"])
+    with pytest.raises(RuntimeError, match="ENTRYPOINT no-such-script is not installed"):
+        container_checks.check_running(copy, missing)
+    exits = dataclasses.replace(good, command=[good.command[0], "version"])
+    with pytest.raises(RuntimeError, match="exited with 0 before answering"):
+        container_checks.check_running(copy, exits)
+    wrong_probe = dataclasses.replace(good, probe=["python", "-c", "raise SystemExit(1)"])
+    [problem] = container_checks.check_running(copy, wrong_probe)
+    assert problem.startswith("the HEALTHCHECK command failed")
