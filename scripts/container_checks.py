@@ -23,6 +23,7 @@ import fnmatch
 import importlib.util
 import json
 import os
+import secrets
 import shlex
 import shutil
 import signal
@@ -363,6 +364,19 @@ def wait_for_health(running: Running) -> None:
     raise RuntimeError(msg)
 
 
+def deploy_time_secrets(project: Path) -> list[str]:
+    """The variables ``.env.example`` leaves empty: secrets given at deploy time."""
+    example = project / ".env.example"
+    if not example.is_file():
+        return []
+    names = []
+    for line in example.read_text(encoding="utf-8").splitlines():
+        name, separator, value = line.strip().partition("=")
+        if separator and not name.startswith("#") and not value.strip():
+            names.append(name.strip())
+    return names
+
+
 @contextmanager
 def image_command_running(copy: Path, image: ImageCommand) -> Iterator[Running]:
     """Run the image's command from ``copy``'s environment until /health answers 200."""
@@ -371,9 +385,12 @@ def image_command_running(copy: Path, image: ImageCommand) -> Iterator[Running]:
     if not executable.exists():
         msg = f"ENTRYPOINT {image.command[0]} is not installed by uv sync --no-dev"
         raise RuntimeError(msg)
-    # The image's environment, on loopback and a free port instead of 0.0.0.0:8000.
+    # The image's environment, on loopback and a free port instead of 0.0.0.0:8000, plus a
+    # fresh value for each secret the platform supplies at deploy time (the variables
+    # .env.example leaves empty).
     environment = {
         "HOME": os.environ.get("HOME", "/tmp"),  # noqa: S108 - only a fallback for HOME
+        **{name: secrets.token_urlsafe(48) for name in deploy_time_secrets(copy)},
         **image.environment,
         "PATH": os.pathsep.join([str(venv_bin), os.environ["PATH"]]),
         "HOST": "127.0.0.1",

@@ -260,3 +260,12 @@ def test_the_host_run_fails_when_the_image_command_cannot_serve(full: Path, tmp_
     wrong_probe = dataclasses.replace(good, probe=["python", "-c", "raise SystemExit(1)"])
     [problem] = container_checks.check_running(copy, wrong_probe)
     assert problem.startswith("the HEALTHCHECK command failed")
+
+
+def test_secrets_left_empty_in_the_env_example_are_given_at_deploy_time(tmp_path: Path) -> None:
+    (tmp_path / ".env.example").write_text(
+        "# JWT_SECRET= in a comment\nHOST=127.0.0.1\nJWT_SECRET=\nAPI_KEY= \n", encoding="utf-8"
+    )
+
+    assert container_checks.deploy_time_secrets(tmp_path) == ["JWT_SECRET", "API_KEY"]
+    assert container_checks.deploy_time_secrets(tmp_path / "nowhere") == []
