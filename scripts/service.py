@@ -55,8 +55,13 @@ def running_service(
     workers: int = 2,
     env: Mapping[str, str] | None = None,
     ready_timeout: float = 60.0,
+    output: Path | None = None,
 ) -> Iterator[str]:
-    """Run ``<slug> serve`` (uvicorn with workers) and yield its base URL once /health answers."""
+    """Run ``<slug> serve`` (uvicorn with workers) and yield its base URL once /health answers.
+
+    The service's output is kept in memory for error messages, or written to ``output``
+    (for services that log every request: a pipe nobody reads would block them).
+    """
     port = free_port()
     service_env = {
         **project_env(),
@@ -67,11 +72,12 @@ def running_service(
         "LOG_LEVEL": "warning",
         **(env or {}),
     }
+    sink = output.open("w", encoding="utf-8") if output is not None else subprocess.PIPE
     process = subprocess.Popen(
         [project_script(project), "serve"],
         cwd=project,
         env=service_env,
-        stdout=subprocess.PIPE,
+        stdout=sink,
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
@@ -81,8 +87,11 @@ def running_service(
         deadline = time.monotonic() + ready_timeout
         while True:
             if process.poll() is not None:
-                output = process.stdout.read() if process.stdout else ""
-                msg = f"the service exited with {process.returncode}:\n{output}"
+                if output is not None:
+                    printed = output.read_text(encoding="utf-8")
+                else:
+                    printed = process.stdout.read() if process.stdout else ""
+                msg = f"the service exited with {process.returncode}:\n{printed}"
                 raise RuntimeError(msg)
             try:
                 if httpx2.get(f"{base}/health", timeout=1).status_code == 200:
@@ -102,3 +111,5 @@ def running_service(
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, 9)
                 process.wait()
+        if not isinstance(sink, int):
+            sink.close()
