@@ -75,7 +75,9 @@ def span_sink() -> Iterator[str]:
 def one_run(
     project: Path, env: dict[str, str], url_path: str, args: argparse.Namespace, log: Path
 ) -> dict[str, Any]:
-    with running_service(project, workers=args.workers, env=env, output=log) as base:
+    with running_service(
+        project, workers=args.workers, env=env, output=log, ready_timeout=args.ready_timeout
+    ) as base:
         result = asyncio.run(
             run_load(f"{base}{url_path}", requests=args.requests, concurrency=args.concurrency)
         )
@@ -97,6 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--runs", type=int, default=3, help="alternating off/on pairs")
+    parser.add_argument("--ready-timeout", type=float, default=180.0, help="seconds to start")
     parser.add_argument("--out", type=Path, default=BUILD_DIR / "bench" / "observability.json")
     args = parser.parse_args(argv)
     if min(args.requests, args.concurrency, args.workers, args.runs) < 1:
