@@ -14,7 +14,9 @@ Each check takes the project folder and returns a list of problems (empty when i
   against the ``RegisterTaskDefinition`` input of the ECS API model.
 - ``host_run``: the image's ENTRYPOINT and CMD, with its ENV, run on this machine from a fresh
   ``uv sync --no-dev --no-editable`` in a copy of the render; ``/health`` answers 200, the
-  image's HEALTHCHECK command passes, and SIGTERM stops the service cleanly.
+  image's HEALTHCHECK command passes, and SIGTERM stops the service cleanly. A project with
+  a database server gets a uniquely named database on this machine's server, migrated with
+  its own ``db-upgrade`` task and dropped afterwards; broker URLs point at loopback.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from botocore.validate import ParamValidator
 from kubernetes_validate.utils import latest_version
 
 from scripts.common import project_env, uv_bin
+from scripts.run_workflows import mysql, psql
 from scripts.service import free_port
 
 ALLOWED_MISSING = {"uv.lock"}  # the README tells the user to create it with uv lock
@@ -377,25 +380,134 @@ def deploy_time_secrets(project: Path) -> list[str]:
     return names
 
 
+def service_environment(
+    copy: Path, image: ImageCommand, services: dict[str, str] | None = None
+) -> dict[str, str]:
+    """The image's environment, on loopback and a free port instead of 0.0.0.0:8000.
+
+    Plus a fresh value for each secret the platform supplies at deploy time (the variables
+    .env.example leaves empty) and the backing services' URLs.
+    """
+    venv_bin = copy / ".venv" / "bin"
+    return {
+        "HOME": os.environ.get("HOME", "/tmp"),  # noqa: S108 - only a fallback for HOME
+        **{name: secrets.token_urlsafe(48) for name in deploy_time_secrets(copy)},
+        **image.environment,
+        **(services or {}),
+        "PATH": os.pathsep.join([str(venv_bin), os.environ["PATH"]]),
+        "HOST": "127.0.0.1",
+        "PORT": str(free_port()),
+    }
+
+
+def example_settings(project: Path) -> dict[str, str]:
+    """The settings ``.env.example`` gives a value."""
+    example = project / ".env.example"
+    if not example.is_file():
+        return {}
+    found = {}
+    for line in example.read_text(encoding="utf-8").splitlines():
+        name, separator, value = line.strip().partition("=")
+        if separator and not name.startswith("#") and value.strip():
+            found[name.strip()] = value.strip()
+    return found
+
+
+# The database servers on this machine, by URL scheme, and the client that runs SQL there.
+DATABASE_CLIENTS = {"postgresql": psql, "mysql": mysql}
+# Brokers on this machine, by URL scheme: the example's loopback URL is used as it is.
+LOOPBACK_SCHEMES = {"redis", "rediss", "amqp", "amqps"}
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def db_upgrade_command(project: Path) -> list[str] | None:
+    """The project's ``db-upgrade`` poe task as an argument list (None without one)."""
+    pyproject = project / "pyproject.toml"
+    if not pyproject.is_file():
+        return None
+    tasks = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    task = tasks.get("tool", {}).get("poe", {}).get("tasks", {}).get("db-upgrade")
+    command = task.get("cmd") if isinstance(task, dict) else task
+    return shlex.split(command) if isinstance(command, str) else None
+
+
+def migrate(copy: Path, image: ImageCommand, services: dict[str, str]) -> None:
+    """Run the project's migrations (its ``db-upgrade`` task) as the image's environment."""
+    command = db_upgrade_command(copy)
+    if command is None:
+        msg = "the project has a database but no db-upgrade poe task to migrate it"
+        raise RuntimeError(msg)
+    executable = copy / ".venv" / "bin" / command[0]
+    if not executable.exists():
+        msg = f"db-upgrade runs {command[0]}, which uv sync --no-dev does not install"
+        raise RuntimeError(msg)
+    result = subprocess.run(
+        [str(executable), *command[1:]],
+        cwd=copy,
+        env=service_environment(copy, image, services),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if result.returncode != 0:
+        msg = f"db-upgrade ({' '.join(command)}) failed:\n{result.stdout}{result.stderr}"
+        raise RuntimeError(msg)
+
+
 @contextmanager
-def image_command_running(copy: Path, image: ImageCommand) -> Iterator[Running]:
-    """Run the image's command from ``copy``'s environment until /health answers 200."""
+def backing_services(copy: Path) -> Iterator[dict[str, str]]:
+    """The URLs of the services the project needs, on this machine's servers.
+
+    A database URL in ``.env.example`` naming a PostgreSQL or MySQL server gets a uniquely
+    named database there, dropped afterwards; broker URLs on loopback are used as they are.
+    """
+    urls: dict[str, str] = {}
+    created: list[tuple[str, str]] = []
+    try:
+        for name, value in example_settings(copy).items():
+            parts = urlsplit(value)
+            scheme = parts.scheme.split("+", 1)[0]
+            if scheme in DATABASE_CLIENTS and name.endswith("DATABASE_URL"):
+                database = parts.path.strip("/") or "app"
+                unique = f"{database}_host_{secrets.token_hex(4)}"
+                created_now = subprocess.run(
+                    DATABASE_CLIENTS[scheme](f"CREATE DATABASE {unique}"),
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
+                if created_now.returncode != 0:
+                    msg = f"could not create {unique} for {name}: {created_now.stderr.strip()}"
+                    raise RuntimeError(msg)
+                created.append((scheme, unique))
+                urls[name] = parts._replace(path=f"/{unique}").geturl()
+            elif scheme in LOOPBACK_SCHEMES and parts.hostname in LOOPBACK_HOSTS:
+                urls[name] = value
+        yield urls
+    finally:
+        for scheme, unique in created:
+            subprocess.run(
+                DATABASE_CLIENTS[scheme](f"DROP DATABASE IF EXISTS {unique}"),
+                capture_output=True,
+                check=False,
+            )
+
+
+@contextmanager
+def image_command_running(
+    copy: Path, image: ImageCommand, services: dict[str, str] | None = None
+) -> Iterator[Running]:
+    """Run the image's command from ``copy``'s environment until /health answers 200.
+
+    ``services`` overrides the environment with the URLs of the backing services.
+    """
     venv_bin = copy / ".venv" / "bin"
     executable = venv_bin / image.command[0]
     if not executable.exists():
         msg = f"ENTRYPOINT {image.command[0]} is not installed by uv sync --no-dev"
         raise RuntimeError(msg)
-    # The image's environment, on loopback and a free port instead of 0.0.0.0:8000, plus a
-    # fresh value for each secret the platform supplies at deploy time (the variables
-    # .env.example leaves empty).
-    environment = {
-        "HOME": os.environ.get("HOME", "/tmp"),  # noqa: S108 - only a fallback for HOME
-        **{name: secrets.token_urlsafe(48) for name in deploy_time_secrets(copy)},
-        **image.environment,
-        "PATH": os.pathsep.join([str(venv_bin), os.environ["PATH"]]),
-        "HOST": "127.0.0.1",
-        "PORT": str(free_port()),
-    }
+    environment = service_environment(copy, image, services)
     log = copy / "service.log"  # a file, not a pipe: a busy service never blocks on it
     with log.open("w", encoding="utf-8") as output:
         process = subprocess.Popen(
@@ -418,10 +530,12 @@ def image_command_running(copy: Path, image: ImageCommand) -> Iterator[Running]:
             process.wait()
 
 
-def check_running(copy: Path, image: ImageCommand) -> list[str]:
+def check_running(
+    copy: Path, image: ImageCommand, services: dict[str, str] | None = None
+) -> list[str]:
     """/health answers, the HEALTHCHECK command passes, SIGTERM shuts down gracefully."""
     problems: list[str] = []
-    with image_command_running(copy, image) as running:
+    with image_command_running(copy, image, services) as running:
         venv_bin = copy / ".venv" / "bin"
         checked = subprocess.run(
             [str(venv_bin / image.probe[0]), *image.probe[1:]],
@@ -455,6 +569,9 @@ def host_run(project: Path) -> list[str]:
         copy = copy_render(project, Path(scratch) / "project")
         try:
             sync_runtime(copy)
-            return check_running(copy, image)
+            with backing_services(copy) as services:
+                if any(name.endswith("DATABASE_URL") for name in services):
+                    migrate(copy, image, services)
+                return check_running(copy, image, services)
         except RuntimeError as exc:
             return [str(exc)]

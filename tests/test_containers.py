@@ -269,3 +269,26 @@ def test_secrets_left_empty_in_the_env_example_are_given_at_deploy_time(tmp_path
 
     assert container_checks.deploy_time_secrets(tmp_path) == ["JWT_SECRET", "API_KEY"]
     assert container_checks.deploy_time_secrets(tmp_path / "nowhere") == []
+
+
+def test_the_host_run_migrates_the_projects_database_task(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.poe.tasks]\ndb-upgrade = { cmd = "alembic upgrade head", help = "Migrate" }\n',
+        encoding="utf-8",
+    )
+    assert container_checks.db_upgrade_command(tmp_path) == ["alembic", "upgrade", "head"]
+    (tmp_path / "pyproject.toml").write_text("[tool.poe.tasks]\n", encoding="utf-8")
+    assert container_checks.db_upgrade_command(tmp_path) is None
+
+
+def test_the_host_run_keeps_loopback_brokers_and_ignores_other_urls(tmp_path: Path) -> None:
+    (tmp_path / ".env.example").write_text(
+        "TASK_BROKER_URL=redis://127.0.0.1:6379/0\n"
+        "OTHER_URL=redis://cache.internal:6379/0\n"
+        "DATABASE_URL=sqlite:///./data/app.db\n"
+        "JWT_SECRET=\n",
+        encoding="utf-8",
+    )
+
+    with container_checks.backing_services(tmp_path) as services:
+        assert services == {"TASK_BROKER_URL": "redis://127.0.0.1:6379/0"}
