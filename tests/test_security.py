@@ -19,7 +19,15 @@ import pytest
 import yaml
 
 from scripts.check_sample import advisory_stand_in
-from scripts.common import QUESTIONS_DIR, ROOT, load_sample, project_env, render, uv_bin
+from scripts.common import (
+    QUESTIONS_DIR,
+    ROOT,
+    load_sample,
+    project_env,
+    render,
+    tool,
+    uv_bin,
+)
 from tests.conftest import snapshot
 
 STANDARD_ONLY = {".github/workflows/security.yml", "scripts/security.py", ".secrets.baseline"}
@@ -174,9 +182,9 @@ def test_clean_render_passes(synced: SyncedProject, tmp_path: Path) -> None:
         for line in scanned.output.splitlines()
         if line.count("│") > 3
     }
-    for tool in ("bandit", "pip-audit", "detect-secrets", "zizmor"):
-        assert "passed" in table[tool], scanned.output
-        assert scanned.locations(tool) == []
+    for scanner in ("bandit", "pip-audit", "detect-secrets", "zizmor"):
+        assert "passed" in table[scanner], scanned.output
+        assert scanned.locations(scanner) == []
     assert synced.advisories["PIP_AUDIT_OSV_URL"] in table["pip-audit"]
 
 
@@ -244,32 +252,27 @@ def test_shell_injection_reported_with_its_location(synced: SyncedProject, tmp_p
     assert location in scanned.output
 
 
-@pytest.mark.deep
-def test_template_code_passes_the_same_scanners(synced: SyncedProject) -> None:
-    """Keel's own scripts and tests, with the scanners a project gets (zizmor: see
-    tests/test_repository.py)."""
-    tools = synced.path / ".venv" / "bin"
-    bandit = subprocess.run(
-        [tools / "bandit", "--recursive", "--quiet", "--severity-level", "medium", "scripts"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    secrets = subprocess.run(
-        [
-            tools / "detect-secrets",
-            "scan",
-            "--all-files",
-            "--exclude-files",
-            r"(^|/)(\.git|\.venv|\.mypy_cache|\.pytest_cache|\.ruff_cache|build)/|uv\.lock$",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
+# Keel's own code, with the scanners a project gets (zizmor: tests/test_repository.py).
+TEMPLATE_SCANS = {
+    "bandit": ("bandit", "--recursive", "--quiet", "--severity-level", "medium", "scripts"),
+    "detect-secrets": (
+        "detect-secrets",
+        "scan",
+        "--all-files",
+        "--exclude-files",
+        r"(^|/)(\.git|\.venv|\.mypy_cache|\.pytest_cache|\.ruff_cache|build)/|uv\.lock$",
+    ),
+}
+
+
+@pytest.mark.parametrize("scanner", sorted(TEMPLATE_SCANS))
+def test_template_code_passes_the_same_scanners(scanner: str) -> None:
+    name, *args = TEMPLATE_SCANS[scanner]
+
+    result = subprocess.run(
+        [tool(name), *args], cwd=ROOT, capture_output=True, text=True, check=False
     )
 
-    assert bandit.returncode == 0, bandit.stdout + bandit.stderr
-    assert secrets.returncode == 0, secrets.stderr
-    assert json.loads(secrets.stdout)["results"] == {}
+    assert result.returncode == 0, result.stdout + result.stderr
+    if scanner == "detect-secrets":
+        assert json.loads(result.stdout)["results"] == {}

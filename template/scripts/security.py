@@ -45,7 +45,8 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parent.parent
 REPORT_DIR = Path("build") / "security"
 SCAN_TIMEOUT = 600
-SEVERITIES = ("low", "medium", "high", "critical")
+# "info" findings are shown but never fail a run, whatever the tier.
+SEVERITIES = ("info", "low", "medium", "high", "critical")
 THRESHOLDS = {"standard": "medium", "strict": "low"}
 # Python code bandit scans; tests are held to ruff's S rules through `poe lint`.
 CODE_DIRS = ("src", "scripts")
@@ -409,7 +410,7 @@ def zizmor_findings(report: list[dict[str, Any]], root: Path) -> list[Finding]:
         findings.append(
             Finding(
                 tool="zizmor",
-                severity="low" if severity == "informational" else severity,
+                severity="info" if severity in {"informational", "unknown"} else severity,
                 location=f"{relative(path, root)}:{line}",
                 problem=f"{issue['ident']}: {issue['desc']} ({annotation})",
                 advice=f"see {issue['url']}, or add `# zizmor: ignore[{issue['ident']}]`",
@@ -443,11 +444,11 @@ def dockerfiles(root: Path) -> list[Path]:
 
 
 def hadolint_findings(report: list[dict[str, Any]]) -> list[Finding]:
-    levels = {"error": "high", "warning": "medium", "info": "low", "style": "low"}
+    levels = {"error": "high", "warning": "medium", "info": "low", "style": "info"}
     return [
         Finding(
             tool="hadolint",
-            severity=levels.get(issue["level"], "low"),
+            severity=levels.get(issue["level"], "info"),
             location=f"{issue['file']}:{issue['line']}",
             problem=f"{issue['code']}: {issue['message']}",
             advice=f"fix the instruction, or add `# hadolint ignore={issue['code']}` above it",
@@ -659,7 +660,13 @@ def findings_table(results: Sequence[ScanResult], tier: str) -> Table:
     return table
 
 
-SARIF_LEVELS = {"low": "note", "medium": "warning", "high": "error", "critical": "error"}
+SARIF_LEVELS = {
+    "info": "note",
+    "low": "note",
+    "medium": "warning",
+    "high": "error",
+    "critical": "error",
+}
 
 
 def sarif_report(results: Sequence[ScanResult]) -> dict[str, Any]:

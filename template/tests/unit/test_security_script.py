@@ -146,7 +146,7 @@ def test_zizmor_finding_points_at_its_line() -> None:
 
     assert [(f.severity, f.location) for f in found] == [
         ("high", ".github/workflows/ci.yml:12"),
-        ("low", ".github/workflows/ci.yml:12"),
+        ("info", ".github/workflows/ci.yml:12"),
     ]
 
 
@@ -160,7 +160,7 @@ def test_hadolint_levels_map_to_severities() -> None:
 
     assert [(f.severity, f.location) for f in found] == [
         ("high", "Dockerfile:3"),
-        ("low", "Dockerfile:5"),
+        ("info", "Dockerfile:5"),
     ]
 
 
@@ -186,6 +186,7 @@ def test_threshold_depends_on_the_tier() -> None:
     assert not security.fails(low, "standard")
     assert security.fails(low, "strict")
     assert security.fails(finding("medium"), "standard")
+    assert not security.fails(finding("info"), "strict")
 
 
 def test_exit_code_is_two_when_a_scanner_could_not_run() -> None:
