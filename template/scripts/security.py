@@ -39,6 +39,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from packaging.version import InvalidVersion, Version
 from rich.console import Console
 from rich.table import Table
 
@@ -236,11 +237,21 @@ def advisory_ids(vuln: dict[str, Any]) -> list[str]:
     return sorted(ids, key=lambda i: next((n for n, p in enumerate(order) if i.startswith(p)), 3))
 
 
-def vulnerability_advice(name: str, vuln: dict[str, Any]) -> str:
+def nearest_fix(installed: str, fixes: Sequence[str]) -> str | None:
+    """The lowest fixed version above ``installed`` (fixes may span release branches)."""
+    try:
+        current = Version(installed)
+        above = [Version(fix) for fix in fixes if Version(fix) > current]
+    except InvalidVersion:
+        return fixes[-1] if fixes else None
+    return str(min(above)) if above else None
+
+
+def vulnerability_advice(name: str, vuln: dict[str, Any], installed: str = "0") -> str:
     ids = ", ".join(advisory_ids(vuln))
-    fixed = vuln.get("fix_versions") or []
+    fixed = nearest_fix(installed, vuln.get("fix_versions") or [])
     if fixed:
-        return f"upgrade {name} to {fixed[0]} or later ({ids})"
+        return f"upgrade {name} to {fixed} or later ({ids})"
     return f"no fixed release of {name} yet: remove it or replace it ({ids})"
 
 
@@ -260,7 +271,7 @@ def pip_audit_findings(
                     severity="high",
                     location=f"{location}: {name} {version}",
                     problem=f"{advisory_ids(vuln)[0]}: {description[:200]}",
-                    advice=vulnerability_advice(name, vuln),
+                    advice=vulnerability_advice(name, vuln, version),
                 )
             )
     return findings

@@ -74,6 +74,18 @@ def test_vulnerability_names_package_fix_and_advisory() -> None:
     )
 
 
+def test_fix_is_the_nearest_release_above_the_locked_one() -> None:
+    vuln = {"id": "GHSA-34jh-p97f-mpxf", "fix_versions": ["1.26.19", "2.2.2"]}
+
+    assert security.vulnerability_advice("urllib3", vuln, "2.2.1").startswith(
+        "upgrade urllib3 to 2.2.2 or later"
+    )
+    assert security.vulnerability_advice("urllib3", vuln, "1.26.5").startswith(
+        "upgrade urllib3 to 1.26.19 or later"
+    )
+    assert security.nearest_fix("not-a-version", ["1.0"]) == "1.0"
+
+
 def test_vulnerability_without_a_fix_says_so() -> None:
     vuln: dict[str, Any] = {"id": "PYSEC-1", "fix_versions": []}
 
