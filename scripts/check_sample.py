@@ -141,6 +141,22 @@ def failed_workflow_steps(project: Path) -> list[str]:
     ]
 
 
+def security_findings(project: Path) -> list[str]:
+    """The project's own `poe security`, against its advisory stand-in (see above)."""
+    with advisory_stand_in(project) as extra_env:
+        env = {**project_env(), **extra_env, "COLUMNS": "200"}
+        result = subprocess.run(
+            [uv_bin(), "run", "--no-sync", "poe", "security"],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=STEP_TIMEOUT,
+            check=False,
+        )
+    return [] if result.returncode == 0 else [(result.stdout + result.stderr).strip()]
+
+
 def uv_run(*args: str) -> Callable[[], list[str]]:
     return lambda: [uv_bin(), "run", "--no-sync", *args]
 
@@ -158,6 +174,13 @@ ALL_STEPS: list[Step] = [
         "zizmor (workflows)",
         argv=lambda: [tool("zizmor"), "--offline", "--no-progress", ".github"],
         applies=lambda project: (project / ".github").is_dir(),
+    ),
+    # The deep check runs it through the generated security workflow.
+    Step(
+        "security scan (poe security)",
+        func=security_findings,
+        applies=lambda project: (project / "scripts" / "security.py").is_file(),
+        deep=False,
     ),
     Step(
         "hadolint (Dockerfile)",
