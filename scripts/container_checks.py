@@ -390,7 +390,7 @@ def service_environment(
     """
     venv_bin = copy / ".venv" / "bin"
     return {
-        "HOME": os.environ.get("HOME", "/tmp"),  # noqa: S108 - only a fallback for HOME
+        "HOME": os.environ.get("HOME", "/tmp"),  # noqa: S108 # nosec B108 - HOME fallback
         **{name: secrets.token_urlsafe(48) for name in deploy_time_secrets(copy)},
         **image.environment,
         **(services or {}),
