@@ -77,7 +77,11 @@ def test_the_module_off_leaves_no_trace(renders: dict[str, Path]) -> None:
     ("sample", "package", "broker"),
     [
         ("queue-redis", "keel_queue_redis", "redis://127.0.0.1:6379/0"),
-        ("queue-rabbitmq", "keel_queue_rabbit", "amqp://guest:guest@127.0.0.1:5672//"),
+        (
+            "queue-rabbitmq",
+            "keel_queue_rabbit",
+            "amqp://guest:guest@127.0.0.1:5672//",  # pragma: allowlist secret
+        ),
     ],
 )
 def test_the_module_on_is_wired_in(
