@@ -1,52 +1,75 @@
-"""Measure how fast Keel renders, against copier's own start-up as the floor.
+"""Keel's benchmarks: render, update, time-to-green and the generated service under load.
 
-    uv run python scripts/bench.py                       # every sample, 5 runs each
-    uv run python scripts/bench.py --runs 9 --samples default minimal
+    uv run python scripts/bench.py                 # the full run; writes docs/benchmarks.md
+    uv run python scripts/bench.py --tiny          # every section at a tiny size (CI)
+    uv run python scripts/bench.py --sections render update
 
-Each figure is the median wall time of ``--runs`` runs of the copier command line, as a
-user would type it. Results go to the terminal and to build/bench/render.json.
+Sections (each figure is the median of ``--runs`` runs unless it says otherwise):
+
+- render: ``copier --version`` as the floor, then ``copier copy`` of minimal, default and
+  the all-modules sample, as a user types it.
+- update: ``copier update`` adding a module to a project a user has edited.
+- green: from a finished render of the all-modules sample to its full test suite passing on
+  this machine's services (``uv sync`` with a warm cache, then the tests), and its static
+  analysis (lint and type check).
+- load: the all-modules service started as in production (uvicorn with workers) against
+  this machine's PostgreSQL and Redis, under a bounded load from ``scripts/load.py`` on
+  loopback: ``GET /health``, ``GET /items/{id}``, an authenticated ``GET /users/me`` and
+  enqueueing a task; then a bare FastAPI app serving ``/health`` the same way, for the
+  overhead ratio of Keel's middleware stack.
+- queue: enqueue-to-start p95 of small Celery tasks on one real worker.
+
+Results go to the terminal, to ``--out`` (``docs/benchmarks.md`` and ``.json`` for a full
+run, ``build/bench/`` for ``--tiny``), with the machine's details and each figure next to
+its budget. The exit code is 1 when a section fails to run; a figure over its budget is
+reported, not hidden, and does not change the exit code unless ``--strict`` is given.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import platform
+import secrets
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+import copier
+import yaml
 from rich.console import Console
-from rich.progress import Progress
 from rich.table import Table
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scripts.common import BUILD_DIR, ROOT, SAMPLES_DIR, sample_names, tool
+from scripts.common import (
+    BUILD_DIR,
+    ROOT,
+    SAMPLES_DIR,
+    load_sample,
+    project_env,
+    render,
+    snapshot_template,
+    tool,
+    uv_bin,
+)
 
-# Budgets in seconds; a sample without one is reported without a verdict.
-BUDGETS = {"default": 2.0}
-
-
-def timed(argv: list[str]) -> float:
-    started = time.perf_counter()
-    result = subprocess.run(argv, capture_output=True, text=True, check=False)
-    seconds = time.perf_counter() - started
-    if result.returncode != 0:
-        msg = f"{' '.join(argv)} failed:\n{result.stdout}{result.stderr}"
-        raise RuntimeError(msg)
-    return seconds
-
-
-def median_of(runs: int, argv_for_run: list[list[str]]) -> tuple[float, list[float]]:
-    times = [timed(argv) for argv in argv_for_run[:runs]]
-    return statistics.median(times), times
+DOCS_OUT = ROOT / "docs" / "benchmarks"
+TINY_OUT = BUILD_DIR / "bench" / "benchmarks"
+ALL_MODULES = "full-postgres-redis"
+SECTIONS = ("render", "update", "green", "load", "queue")
 
 
 def machine() -> dict[str, str | int | None]:
@@ -55,86 +78,500 @@ def machine() -> dict[str, str | int | None]:
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
         "processor": platform.processor() or platform.machine(),
+        "copier": copier.__version__ if hasattr(copier, "__version__") else None,
     }
+
+
+@dataclass
+class Figure:
+    section: str
+    what: str
+    value: float
+    unit: str
+    budget: float | None = None
+    budget_text: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def within(self) -> bool | None:
+        return None if self.budget is None else self.value <= self.budget
+
+    def row(self) -> dict[str, Any]:
+        return {**asdict(self), "within": self.within}
+
+
+def timed(argv: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None) -> float:
+    started = time.perf_counter()
+    result = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        msg = f"{' '.join(argv)} failed:\n{result.stdout}{result.stderr}"
+        raise RuntimeError(msg)
+    return seconds
+
+
+def median_of(measure: Callable[[int], float], runs: int) -> tuple[float, list[float]]:
+    times = [measure(run) for run in range(runs)]
+    return statistics.median(times), times
+
+
+@contextmanager
+def service_environment(project: Path) -> Iterator[dict[str, str]]:
+    """The environment the project's CI test job gives its tests, pointed at this machine.
+
+    Service containers map to this machine's servers on loopback, and each database the
+    job's containers would create is created here under a unique name and dropped after.
+    """
+    from scripts.run_workflows import fresh_databases, map_services, point_urls_at
+
+    workflow = yaml.safe_load((project / ".github" / "workflows" / "ci.yml").read_text("utf-8"))
+    job = workflow["jobs"]["test"]
+    services = job.get("services") or {}
+    with fresh_databases(services) as renamed:
+        env = {
+            **project_env(),
+            **{key: str(value) for key, value in (job.get("env") or {}).items()},
+        }
+        yield point_urls_at(map_services(env, services), renamed)
+
+
+def wait_for_health(base: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    import httpx2
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            msg = f"the service at {base} exited with {process.returncode}"
+            raise RuntimeError(msg)
+        try:
+            if httpx2.get(f"{base}/health", timeout=1).status_code == 200:
+                return
+        except httpx2.HTTPError:
+            pass
+        time.sleep(0.2)
+    msg = f"the service at {base} did not answer /health within {timeout}s"
+    raise TimeoutError(msg)
+
+
+# -- render ---------------------------------------------------------------------------------
+
+
+def copy_command(template: Path, sample: str, destination: Path) -> list[str]:
+    return [
+        tool("copier"),
+        "copy",
+        "--quiet",
+        "--defaults",
+        "--overwrite",
+        "--data-file",
+        str(SAMPLES_DIR / f"{sample}.yml"),
+        str(template),
+        str(destination),
+    ]
+
+
+def bench_render(template: Path, scratch: Path, runs: int) -> list[Figure]:
+    def startup(_run: int) -> float:
+        return timed([tool("copier"), "--version"])
+
+    floor, floor_runs = median_of(startup, runs)
+    figures = [
+        Figure("render", "copier --version (the floor)", floor, "s", details={"runs": floor_runs})
+    ]
+    for sample in ("minimal", "default", ALL_MODULES):
+
+        def copy(run: int, sample: str = sample) -> float:
+            return timed(copy_command(template, sample, scratch / "render" / f"{sample}-{run}"))
+
+        median, times = median_of(copy, runs)
+        all_modules = sample == ALL_MODULES
+        figures.append(
+            Figure(
+                "render",
+                f"copier copy {sample}" + (" (all modules)" if all_modules else ""),
+                median,
+                "s",
+                budget=floor + 1.0 if all_modules else None,
+                budget_text="within 1 s of the floor" if all_modules else "",
+                details={"runs": times, "over_floor_s": round(median - floor, 3)},
+            )
+        )
+    return figures
+
+
+# -- update ---------------------------------------------------------------------------------
+
+
+def bench_update(template: Path, scratch: Path, runs: int) -> list[Figure]:
+    from scripts.user_edits import commit_all, make_user_edits
+
+    answers = load_sample("default")
+    module = ("observability", "enabled")
+
+    def one(run: int) -> float:
+        project = render(
+            {**answers, module[0]: "disabled"},
+            scratch / "update" / f"project-{run}",
+            src=template,
+            vcs_ref=None,
+        )
+        subprocess.run(["git", "init", "-q", "-b", "main"], cwd=project, check=True)
+        commit_all(project, "start from Keel")
+        make_user_edits(project, str(answers_package(project)))
+        commit_all(project, "our edits")
+        started = time.perf_counter()
+        copier.run_update(
+            str(project),
+            data={module[0]: module[1]},
+            defaults=True,
+            overwrite=True,
+            quiet=True,
+            unsafe=True,
+        )
+        return time.perf_counter() - started
+
+    median, times = median_of(one, runs)
+    return [
+        Figure(
+            "update",
+            f"copier update -d {module[0]}={module[1]} on an edited project",
+            median,
+            "s",
+            details={"runs": times},
+        )
+    ]
+
+
+def answers_package(project: Path) -> str:
+    return next(path.name for path in (project / "src").iterdir() if path.is_dir())
+
+
+# -- time to green ----------------------------------------------------------------------------
+
+
+def bench_green(template: Path, scratch: Path, tiny: bool) -> list[Figure]:
+    warm = render(load_sample(ALL_MODULES), scratch / "green" / "warm", src=template, vcs_ref=None)
+    timed([uv_bin(), "sync"], cwd=warm, env=project_env())  # fills uv's cache
+    project = render(
+        load_sample(ALL_MODULES), scratch / "green" / "project", src=template, vcs_ref=None
+    )
+    with service_environment(project) as env:
+        sync_s = timed([uv_bin(), "sync"], cwd=project, env=env)
+        lint_s = timed([uv_bin(), "run", "--no-sync", "poe", "lint"], cwd=project, env=env)
+        types_s = timed([uv_bin(), "run", "--no-sync", "poe", "typecheck"], cwd=project, env=env)
+        suite = ["poe", "test-quick"] if tiny else ["poe", "test"]
+        test_s = timed([uv_bin(), "run", "--no-sync", *suite], cwd=project, env=env)
+    return [
+        Figure(
+            "green",
+            "time to green: uv sync (warm cache) + " + " ".join(suite),
+            sync_s + test_s,
+            "s",
+            budget=None,
+            details={"uv_sync_s": round(sync_s, 2), "tests_s": round(test_s, 2)},
+        ),
+        Figure("green", f"test suite ({' '.join(suite)})", test_s, "s", 600.0, "< 10 min"),
+        Figure(
+            "green",
+            "static analysis (poe lint + poe typecheck)",
+            lint_s + types_s,
+            "s",
+            120.0,
+            "< 2 min",
+        ),
+    ]
+
+
+# -- load -------------------------------------------------------------------------------------
+
+
+BARE_APP = '''"""A bare FastAPI app: the baseline for Keel's middleware overhead."""
+
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/health")
+async def health() -> dict[str, str]:
+    return {"status": "ok"}
+'''
+
+
+@contextmanager
+def bare_service(project: Path, workers: int) -> Iterator[str]:
+    from scripts.service import free_port
+
+    folder = project / "build" / "bare"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "bare_app.py").write_text(BARE_APP, encoding="utf-8")
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            str(project / ".venv" / "bin" / "uvicorn"),
+            "bare_app:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=folder,
+        env=project_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for_health(base, process)
+        yield base
+    finally:
+        os.killpg(process.pid, 15)
+        process.wait(timeout=15)
+
+
+def load_figure(what: str, summary: dict[str, Any], budget: float | None, text: str) -> Figure:
+    return Figure("load", what, float(summary["p95_ms"]), "ms p95", budget, text, details=summary)
+
+
+def bench_load(template: Path, scratch: Path, tiny: bool, workers: int) -> list[Figure]:
+    import httpx2
+
+    from scripts.load import run_load
+    from scripts.service import running_service, sync
+
+    requests, concurrency = (200, 10) if tiny else (3000, 50)
+    project = render(
+        load_sample(ALL_MODULES), scratch / "load" / ALL_MODULES, src=template, vcs_ref=None
+    )
+    sync(project)
+    figures: list[Figure] = []
+    with service_environment(project) as env:
+        subprocess.run(
+            [uv_bin(), "run", "--no-sync", "poe", "db-upgrade"],
+            cwd=project,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        env = {**env, "JWT_SECRET": secrets.token_urlsafe(48)}
+        log = scratch / "load" / "service.log"
+        with running_service(
+            project, workers=workers, env=env, ready_timeout=240, output=log
+        ) as base:
+            headers = login(base)
+            item = httpx2.post(
+                f"{base}/items", json={"name": "Benchmark lamp"}, headers=headers, timeout=10
+            )
+            item.raise_for_status()
+            runs: dict[str, dict[str, Any]] = {
+                "GET /health": dict(url=f"{base}/health"),
+                "GET /items/{id}": dict(url=f"{base}/items/{item.json()['id']}"),
+                "GET /users/me (authenticated)": dict(url=f"{base}/users/me", headers=headers),
+                "POST /tasks/summaries (enqueue)": dict(
+                    url=f"{base}/tasks/summaries",
+                    method="POST",
+                    json={"text": "a small text to summarise"},
+                    expect=frozenset({202}),
+                ),
+            }
+            results = {
+                name: asyncio.run(
+                    run_load(requests=requests, concurrency=concurrency, **spec)
+                ).summary()
+                for name, spec in runs.items()
+            }
+        for name, summary in results.items():
+            budget, text = (
+                (50.0, "< 50 ms (database query)") if "items" in name else (200.0, "< 200 ms")
+            )
+            figures.append(load_figure(f"Keel {name}", summary, budget, text))
+    with bare_service(project, workers) as base:
+        bare = asyncio.run(
+            run_load(f"{base}/health", requests=requests, concurrency=concurrency)
+        ).summary()
+    figures.append(load_figure("bare FastAPI GET /health", bare, None, ""))
+    keel = results["GET /health"]
+    ratio = float(keel["p50_ms"]) / max(float(bare["p50_ms"]), 0.001)
+    figures.append(
+        Figure(
+            "load",
+            "Keel / bare FastAPI, GET /health p50 latency",
+            ratio,
+            "x",
+            1.3,
+            "at most 1.3x",
+            details={"keel_p50_ms": keel["p50_ms"], "bare_p50_ms": bare["p50_ms"]},
+        )
+    )
+    return figures
+
+
+def login(base: str) -> dict[str, str]:
+    import httpx2
+
+    email = f"bench-{secrets.token_hex(4)}@example.com"
+    password = secrets.token_urlsafe(18)
+    httpx2.post(
+        f"{base}/auth/register", json={"email": email, "password": password}, timeout=30
+    ).raise_for_status()
+    token = httpx2.post(
+        f"{base}/auth/token", data={"username": email, "password": password}, timeout=30
+    )
+    token.raise_for_status()
+    return {"Authorization": f"Bearer {token.json()['access_token']}"}
+
+
+# -- queue ------------------------------------------------------------------------------------
+
+
+def bench_queue(template: Path, scratch: Path, tiny: bool) -> list[Figure]:
+    from scripts.bench_queue import measure
+    from scripts.service import sync
+
+    project = render(
+        load_sample("queue-redis"), scratch / "queue" / "queue-redis", src=template, vcs_ref=None
+    )
+    sync(project)
+    tasks = 50 if tiny else 500
+    measured = measure(project, tasks=tasks, warmup=5 if tiny else 20)
+    queue_ms = sorted(float(value) for value in measured["queue_ms"])
+    p95_s = queue_ms[min(len(queue_ms) - 1, max(0, round(0.95 * len(queue_ms)) - 1))] / 1000
+    return [
+        Figure(
+            "queue",
+            f"Celery enqueue-to-start p95, {tasks} small tasks, one worker (Redis)",
+            p95_s,
+            "s",
+            5.0,
+            "< 5 s",
+            details={key: value for key, value in measured.items() if key != "queue_ms"},
+        )
+    ]
+
+
+# -- report -----------------------------------------------------------------------------------
+
+
+def verdict(figure: Figure) -> str:
+    if figure.within is None:
+        return ""
+    return "within" if figure.within else "OVER"
+
+
+def markdown(report: dict[str, Any], figures: list[Figure]) -> str:
+    info = report["machine"]
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `uv run python scripts/bench.py` (see its docstring for what each section",
+        "measures). Figures are medians of "
+        f"{report['runs']} run(s) unless they say otherwise; the load runs are bounded",
+        "(a fixed number of requests at a fixed concurrency) and only target 127.0.0.1.",
+        "",
+        f"- Measured: {report['measured_at']}",
+        f"- Machine: {info['platform']}, {info['cpus']} CPUs, Python {info['python']}",
+        "- Services: PostgreSQL, Redis and RabbitMQ on loopback, as in the deep checks",
+        "",
+        "| Section | What | Value | Budget | Verdict |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for figure in figures:
+        cells = [
+            figure.section,
+            figure.what,
+            f"{figure.value:.2f} {figure.unit}",
+            figure.budget_text,
+            verdict(figure),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    errors = [
+        f"- {figure.what}: {figure.details.get('errors')} errors"
+        for figure in figures
+        if figure.details.get("errors")
+    ]
+    lines += [
+        "",
+        "## Errors",
+        "",
+        *(errors or ["None: every request of every load run succeeded."]),
+    ]
+    if report.get("failed_sections"):
+        lines += ["", "## Sections that did not run", ""]
+        lines += [f"- {name}: {why}" for name, why in report["failed_sections"].items()]
+    return "\n".join(lines) + "\n"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--samples", nargs="*", default=None, help="default: every sample")
-    parser.add_argument("--out", type=Path, default=BUILD_DIR / "bench" / "render.json")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--tiny", action="store_true", help="every section at a tiny size")
+    parser.add_argument("--sections", nargs="*", choices=SECTIONS, default=list(SECTIONS))
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn workers for load runs")
+    parser.add_argument("--out", type=Path, default=None, help="report path without suffix")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when over a budget")
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
-    names = args.samples or sample_names()
-    copier = tool("copier")
+    runs = 1 if args.tiny else args.runs
+    out: Path = args.out or (TINY_OUT if args.tiny else DOCS_OUT)
     console = Console()
+    figures: list[Figure] = []
+    failed: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix="keel-bench-") as folder:
+        scratch = Path(folder)
+        template = snapshot_template(scratch / "template")
+        section_runs: dict[str, Callable[[], list[Figure]]] = {
+            "render": lambda: bench_render(template, scratch, runs),
+            "update": lambda: bench_update(template, scratch, runs),
+            "green": lambda: bench_green(template, scratch, args.tiny),
+            "load": lambda: bench_load(template, scratch, args.tiny, args.workers),
+            "queue": lambda: bench_queue(template, scratch, args.tiny),
+        }
+        for name in args.sections:
+            started = time.perf_counter()
+            with console.status(f"benchmark section: {name}"):
+                try:
+                    figures += section_runs[name]()
+                except Exception as exc:  # report every section, then fail
+                    failed[name] = f"{type(exc).__name__}: {exc}"
+            state = "[red]failed[/]" if name in failed else "[green]done[/]"
+            console.print(f"{name}: {state} in {time.perf_counter() - started:.1f} s")
+        shutil.rmtree(scratch / "template", ignore_errors=True)
 
-    results: list[dict[str, object]] = []
-    with tempfile.TemporaryDirectory() as scratch, Progress(console=console) as progress:
-        task = progress.add_task("copier --version", total=len(names) + 1)
-        floor, floor_runs = median_of(args.runs, [[copier, "--version"]] * args.runs)
-        results.append(
-            {"name": "copier --version (floor)", "median_s": floor, "runs_s": floor_runs}
-        )
-        progress.advance(task)
-        for name in names:
-            progress.update(task, description=f"copier copy {name}")
-            commands = [
-                [
-                    copier,
-                    "copy",
-                    "--quiet",
-                    "--defaults",
-                    "--overwrite",
-                    "--vcs-ref",
-                    "HEAD",
-                    "--data-file",
-                    str(SAMPLES_DIR / f"{name}.yml"),
-                    str(ROOT),
-                    str(Path(scratch, f"{name}-{run}")),
-                ]
-                for run in range(args.runs)
-            ]
-            median, runs = median_of(args.runs, commands)
-            results.append(
-                {
-                    "name": f"copier copy {name}",
-                    "median_s": median,
-                    "runs_s": runs,
-                    "over_floor_s": median - floor,
-                    "budget_s": BUDGETS.get(name),
-                }
-            )
-            progress.advance(task)
-
-    table = Table(title=f"Render times, median of {args.runs} run(s)")
-    for column in ("what", "median s", "over floor s", "budget s", "verdict"):
+    table = Table(title="Keel benchmarks")
+    for column in ("section", "what", "value", "budget", "verdict"):
         table.add_column(column)
-    failed = False
-    for row in results:
-        budget = row.get("budget_s")
-        median = float(str(row["median_s"]))
-        verdict = ""
-        if isinstance(budget, float):
-            within = median <= budget
-            failed = failed or not within
-            verdict = "[green]within[/]" if within else "[red]over[/]"
-        over = row.get("over_floor_s")
+    for figure in figures:
+        colour = {"within": "green", "OVER": "red"}.get(verdict(figure), "white")
         table.add_row(
-            str(row["name"]),
-            f"{median:.2f}",
-            f"{float(str(over)):.2f}" if over is not None else "",
-            f"{budget:.1f}" if isinstance(budget, float) else "",
-            verdict,
+            figure.section,
+            figure.what,
+            f"{figure.value:.2f} {figure.unit}",
+            figure.budget_text,
+            f"[{colour}]{verdict(figure)}[/]",
         )
     console.print(table)
-
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    report = {"machine": machine(), "runs": args.runs, "results": results}
-    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    console.print(f"written to {args.out}")
-    return 1 if failed else 0
+    report = {
+        "machine": machine(),
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "runs": runs,
+        "tiny": args.tiny,
+        "figures": [figure.row() for figure in figures],
+        "failed_sections": failed,
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.with_suffix(".json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    out.with_suffix(".md").write_text(markdown(report, figures), encoding="utf-8")
+    console.print(f"written to {out.with_suffix('.md')} and {out.with_suffix('.json')}")
+    for name, why in failed.items():
+        console.print(f"[red]{name} failed[/]: {why}")
+    over = [figure for figure in figures if figure.within is False]
+    return 1 if failed or (args.strict and over) else 0
 
 
 if __name__ == "__main__":
