@@ -135,24 +135,6 @@ def service_environment(project: Path) -> Iterator[dict[str, str]]:
         yield point_urls_at(map_services(env, services), renamed)
 
 
-def wait_for_health(base: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    import httpx2
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            msg = f"the service at {base} exited with {process.returncode}"
-            raise RuntimeError(msg)
-        try:
-            if httpx2.get(f"{base}/health", timeout=1).status_code == 200:
-                return
-        except httpx2.HTTPError:
-            pass
-        time.sleep(0.2)
-    msg = f"the service at {base} did not answer /health within {timeout}s"
-    raise TimeoutError(msg)
-
-
 # -- render ---------------------------------------------------------------------------------
 
 
@@ -300,7 +282,7 @@ async def health() -> dict[str, str]:
 
 @contextmanager
 def bare_service(project: Path, workers: int) -> Iterator[str]:
-    from scripts.service import free_port
+    from scripts.service import free_port, stop_group, wait_for_health
 
     folder = project / "build" / "bare"
     folder.mkdir(parents=True, exist_ok=True)
@@ -327,11 +309,10 @@ def bare_service(project: Path, workers: int) -> Iterator[str]:
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        wait_for_health(base, process)
+        wait_for_health(base, process, 60)
         yield base
     finally:
-        os.killpg(process.pid, 15)
-        process.wait(timeout=15)
+        stop_group(process)
 
 
 def load_figure(what: str, summary: dict[str, Any], budget: float | None, text: str) -> Figure:

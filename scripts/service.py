@@ -6,9 +6,10 @@ import os
 import socket
 import subprocess
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx2
 import yaml
@@ -48,6 +49,47 @@ def project_script(project: Path) -> str:
     return str(script)
 
 
+def read_output(process: subprocess.Popen[str], output: Path | None) -> str:
+    if output is not None:
+        return output.read_text(encoding="utf-8")
+    return process.stdout.read() if process.stdout else ""
+
+
+def wait_for_health(
+    base: str,
+    process: subprocess.Popen[Any],
+    timeout: float,
+    *,
+    printed: Callable[[], str] = str,
+) -> None:
+    """Return once ``base``/health answers 200; fail if the process exits or time runs out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            msg = f"the service exited with {process.returncode}:\n{printed()}"
+            raise RuntimeError(msg)
+        try:
+            if httpx2.get(f"{base}/health", timeout=1).status_code == 200:
+                return
+        except httpx2.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            msg = f"the service did not answer /health within {timeout}s"
+            raise TimeoutError(msg)
+        time.sleep(0.2)
+
+
+def stop_group(process: subprocess.Popen[Any]) -> None:
+    """SIGTERM the process group, then SIGKILL it if it has not exited within 15 s."""
+    if process.poll() is None:
+        os.killpg(process.pid, 15)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+            process.wait()
+
+
 @contextmanager
 def running_service(
     project: Path,
@@ -84,32 +126,9 @@ def running_service(
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + ready_timeout
-        while True:
-            if process.poll() is not None:
-                if output is not None:
-                    printed = output.read_text(encoding="utf-8")
-                else:
-                    printed = process.stdout.read() if process.stdout else ""
-                msg = f"the service exited with {process.returncode}:\n{printed}"
-                raise RuntimeError(msg)
-            try:
-                if httpx2.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx2.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                msg = f"the service did not answer /health within {ready_timeout}s"
-                raise TimeoutError(msg)
-            time.sleep(0.2)
+        wait_for_health(base, process, ready_timeout, printed=lambda: read_output(process, output))
         yield base
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, 15)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, 9)
-                process.wait()
+        stop_group(process)
         if not isinstance(sink, int):
             sink.close()
