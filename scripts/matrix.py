@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import StrictUndefined, meta
+from jinja2 import StrictUndefined, Template, meta
 from jinja2.sandbox import SandboxedEnvironment
 from rich.console import Console
 from rich.progress import Progress
@@ -65,8 +65,14 @@ def jinja() -> SandboxedEnvironment:
     )
 
 
-def referenced(template: str) -> set[str]:
-    return set(meta.find_undeclared_variables(jinja().parse(template)))
+@cache
+def referenced(template: str) -> frozenset[str]:
+    return frozenset(meta.find_undeclared_variables(jinja().parse(template)))
+
+
+@cache
+def compiled(template: str) -> Template:
+    return jinja().from_string(template)
 
 
 def to_factor(name: str, spec: dict[str, Any]) -> Factor:
@@ -124,11 +130,11 @@ class Space:
             if factor.name not in row:
                 continue
             if factor.when and referenced(factor.when) <= known:
-                shown = jinja().from_string(factor.when).render(context).strip().lower()
+                shown = compiled(factor.when).render(context).strip().lower()
                 if shown in {"false", "", "0", "none"} and row[factor.name] != factor.default:
                     return f"{factor.name} is only asked when {factor.when}"
             if factor.validator and referenced(factor.validator) <= known:
-                message = jinja().from_string(factor.validator).render(context).strip()
+                message = compiled(factor.validator).render(context).strip()
                 if message:
                     return message
         return None
