@@ -141,46 +141,28 @@ def failed_workflow_steps(project: Path) -> list[str]:
     ]
 
 
-def security_findings(project: Path) -> list[str]:
-    """The project's own `poe security`, against its advisory stand-in (see above)."""
-    with advisory_stand_in(project) as extra_env:
-        env = {**project_env(), **extra_env, "COLUMNS": "200"}
-        result = subprocess.run(
-            [uv_bin(), "run", "--no-sync", "poe", "security"],
-            cwd=project,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=STEP_TIMEOUT,
-            check=False,
-        )
-    return [] if result.returncode == 0 else [(result.stdout + result.stderr).strip()]
-
-
 def uv_run(*args: str) -> Callable[[], list[str]]:
     return lambda: [uv_bin(), "run", "--no-sync", *args]
 
 
+# The deep check runs the project's own workflows (lint, types, docs, the security scan), so
+# it does not repeat those steps; the fast check of a pairwise combination runs them directly.
 ALL_STEPS: list[Step] = [
     Step("no Jinja residue", func=find_jinja_residue),
     Step("uv sync", argv=lambda: [uv_bin(), "sync"], required=True),
-    Step("lint (ruff, ruff format, yamllint)", argv=uv_run("poe", "lint")),
-    Step("typecheck (mypy --strict)", argv=uv_run("poe", "typecheck")),
+    Step("lint (ruff, ruff format, yamllint)", argv=uv_run("poe", "lint"), deep=False),
+    Step("typecheck (mypy --strict)", argv=uv_run("poe", "typecheck"), deep=False),
     Step("unit tests", argv=uv_run("pytest", "-m", "unit", "-q", "--no-cov"), deep=False),
-    Step("test (random order + coverage gate)", argv=uv_run("poe", "test"), fast=False),
-    Step("test in parallel (-n 2)", argv=uv_run("pytest", "-n", "2", "-q"), fast=False),
-    Step("docs (mkdocs --strict)", argv=uv_run("poe", "docs")),
+    Step(
+        "test (random order, -n 2, coverage gate)",
+        argv=uv_run("poe", "test", "-n", "2"),
+        fast=False,
+    ),
+    Step("docs (mkdocs --strict)", argv=uv_run("poe", "docs"), deep=False),
     Step(
         "zizmor (workflows)",
         argv=lambda: [tool("zizmor"), "--offline", "--no-progress", ".github"],
         applies=lambda project: (project / ".github").is_dir(),
-    ),
-    # The deep check runs it through the generated security workflow.
-    Step(
-        "security scan (poe security)",
-        func=security_findings,
-        applies=lambda project: (project / "scripts" / "security.py").is_file(),
-        deep=False,
     ),
     Step(
         "hadolint (Dockerfile)",
@@ -211,7 +193,9 @@ ALL_STEPS: list[Step] = [
         "image command on the host (uv sync --no-dev, /health, SIGTERM)",
         func=container_checks.host_run,
         applies=lambda project: (project / "Dockerfile").is_file(),
+        fast=False,
     ),
+    # Lint, types, docs and `poe security` (with the advisory stand-in) run here.
     Step(
         "generated CI, run locally",
         func=failed_workflow_steps,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.check_sample import STEPS, check_project
+from scripts.check_sample import ALL_STEPS, STEPS, check_project
 from scripts.common import load_sample, render, sample_names
 from tests.test_add_module import add_cases
 
@@ -38,7 +38,7 @@ def test_a_lint_error_fails_the_check(tmp_path: Path) -> None:
     project = render(load_sample("minimal"), tmp_path / "minimal")
     app = next(project.glob("src/*/app.py"))
     app.write_text(app.read_text(encoding="utf-8") + "\nimport os\n", encoding="utf-8")
-    steps = [step for step in STEPS if step.name.startswith(("uv sync", "lint"))]
+    steps = [step for step in ALL_STEPS if step.name.startswith(("uv sync", "lint"))]
 
     report = check_project(project, steps=steps)
 
@@ -56,7 +56,7 @@ def test_a_failed_sync_stops_the_later_steps(tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    steps = [step for step in STEPS if step.name.startswith(("uv sync", "lint"))]
+    steps = [step for step in ALL_STEPS if step.name.startswith(("uv sync", "lint"))]
 
     report = check_project(project, steps=steps)
 
