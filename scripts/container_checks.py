@@ -12,19 +12,24 @@ Each check takes the project folder and returns a list of problems (empty when i
 - ``other_targets``: the Cloud Run service's revision template validates as a Kubernetes pod,
   ``fly.toml`` parses with its health checks on paths, and the ECS task definition validates
   against the ``RegisterTaskDefinition`` input of the ECS API model.
-- ``host_run``: the image's ENTRYPOINT and CMD, with its ENV, run on this machine from a fresh
-  ``uv sync --no-dev --no-editable`` in a copy of the render; ``/health`` answers 200, the
-  image's HEALTHCHECK command passes, and SIGTERM stops the service cleanly. A project with
-  a database server gets a uniquely named database on this machine's server, migrated with
-  its own ``db-upgrade`` task and dropped afterwards; broker URLs point at loopback.
+- ``host_run``: the image rebuilt on this machine as a folder standing for its WORKDIR: the
+  virtual environment the builder stage makes (``uv sync --no-dev --no-editable``, into the
+  folder's ``.venv``) plus exactly the files the runtime stage COPYs from the build context.
+  A project with a database is migrated there first by compose's ``migrate`` service
+  (its entrypoint and command); then the image's ENTRYPOINT and CMD, with its ENV, run from
+  the same folder: ``/health`` answers 200, the image's HEALTHCHECK command passes, and
+  SIGTERM stops the service cleanly. A database server gets a uniquely named database on
+  this machine's server, dropped afterwards; broker URLs point at loopback.
 """
 
 from __future__ import annotations
 
+import configparser
 import fnmatch
 import importlib.util
 import json
 import os
+import posixpath
 import secrets
 import shlex
 import shutil
@@ -319,13 +324,20 @@ def image_command(project: Path) -> ImageCommand:
     return ImageCommand(command, probe, stage_environment(stage))
 
 
-def sync_runtime(copy: Path) -> None:
-    """What the builder stage runs: the locked runtime dependencies and the project."""
+def sync_runtime(copy: Path, venv: Path | None = None) -> None:
+    """What the builder stage runs: the locked runtime dependencies and the project.
+
+    Into ``venv`` when given (``UV_PROJECT_ENVIRONMENT``, as the builder stage sets it, so
+    the scripts' shebangs name that environment's Python), else into ``copy/.venv``.
+    """
     argv = [uv_bin(), "sync", "--no-dev", "--no-editable"]
     if (copy / "uv.lock").is_file():
         argv.append("--locked")
+    environment = project_env()
+    if venv is not None:
+        environment["UV_PROJECT_ENVIRONMENT"] = str(venv)
     result = subprocess.run(
-        argv, cwd=copy, env=project_env(), capture_output=True, text=True, check=False
+        argv, cwd=copy, env=environment, capture_output=True, text=True, check=False
     )
     if result.returncode != 0:
         msg = f"{' '.join(argv)} failed:\n{result.stdout}{result.stderr}"
@@ -381,17 +393,21 @@ def deploy_time_secrets(project: Path) -> list[str]:
 
 
 def service_environment(
-    copy: Path, image: ImageCommand, services: dict[str, str] | None = None
+    copy: Path,
+    image: ImageCommand,
+    services: dict[str, str] | None = None,
+    project: Path | None = None,
 ) -> dict[str, str]:
     """The image's environment, on loopback and a free port instead of 0.0.0.0:8000.
 
     Plus a fresh value for each secret the platform supplies at deploy time (the variables
-    .env.example leaves empty) and the backing services' URLs.
+    ``project``'s .env.example leaves empty; ``copy``'s by default) and the backing
+    services' URLs.
     """
     venv_bin = copy / ".venv" / "bin"
     return {
         "HOME": os.environ.get("HOME", "/tmp"),  # noqa: S108 # nosec B108 - HOME fallback
-        **{name: secrets.token_urlsafe(48) for name in deploy_time_secrets(copy)},
+        **{name: secrets.token_urlsafe(48) for name in deploy_time_secrets(project or copy)},
         **image.environment,
         **(services or {}),
         "PATH": os.pathsep.join([str(venv_bin), os.environ["PATH"]]),
@@ -420,38 +436,165 @@ LOOPBACK_SCHEMES = {"redis", "rediss", "amqp", "amqps"}
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
-def db_upgrade_command(project: Path) -> list[str] | None:
-    """The project's ``db-upgrade`` poe task as an argument list (None without one)."""
-    pyproject = project / "pyproject.toml"
-    if not pyproject.is_file():
+def has_database(project: Path) -> bool:
+    """Whether the project has a database: ``.env.example`` gives a ``DATABASE_URL``."""
+    return any(name.endswith("DATABASE_URL") for name in example_settings(project))
+
+
+def argument_list(value: object) -> list[str]:
+    """A compose ``entrypoint`` or ``command``: a list, or a string split as a shell would."""
+    if isinstance(value, str):
+        return shlex.split(value)
+    if isinstance(value, list):
+        return [str(item) for item in value]
+    return []
+
+
+def migration_command(project: Path) -> list[str] | None:
+    """What compose's ``migrate`` service runs in the image (None without that service).
+
+    As compose does: the service's ``entrypoint`` replaces the image's ENTRYPOINT and drops
+    its CMD; the service's ``command`` replaces the CMD.
+    """
+    compose = project / "compose.yaml"
+    if not compose.is_file():
         return None
-    tasks = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    task = tasks.get("tool", {}).get("poe", {}).get("tasks", {}).get("db-upgrade")
-    command = task.get("cmd") if isinstance(task, dict) else task
-    return shlex.split(command) if isinstance(command, str) else None
+    services = (yaml.safe_load(compose.read_text(encoding="utf-8")) or {}).get("services") or {}
+    service = services.get("migrate")
+    if not isinstance(service, dict):
+        return None
+    if "entrypoint" in service:
+        entrypoint = argument_list(service["entrypoint"])
+        command = argument_list(service.get("command"))
+    else:
+        stage = runtime_stage(project / "Dockerfile")
+        entrypoint = exec_form(last(stage, "ENTRYPOINT"), "ENTRYPOINT")
+        if "command" in service:
+            command = argument_list(service["command"])
+        else:
+            default = last(stage, "CMD")
+            command = exec_form(default, "CMD") if default else []
+    return [*entrypoint, *command] or None
 
 
-def migrate(copy: Path, image: ImageCommand, services: dict[str, str]) -> None:
-    """Run the project's migrations (its ``db-upgrade`` task) as the image's environment."""
-    command = db_upgrade_command(copy)
-    if command is None:
-        msg = "the project has a database but no db-upgrade poe task to migrate it"
+@dataclass(frozen=True)
+class ContextCopy:
+    """A COPY/ADD of the runtime stage from the build context."""
+
+    source: str  # as written in the Dockerfile
+    destination: str  # relative to the runtime stage's final WORKDIR
+    into_folder: bool  # the destination is a folder (ends with / or several sources)
+
+
+def runtime_copies(project: Path) -> list[ContextCopy]:
+    """What the runtime stage COPYs (or ADDs) from the build context, without ``--from``.
+
+    ValueError when a copy lands outside the final WORKDIR, which the host run stands for.
+    """
+    workdir = "/"
+    found: list[tuple[str, str, bool]] = []
+    for keyword, arguments in runtime_stage(project / "Dockerfile"):
+        if keyword == "WORKDIR":
+            workdir = posixpath.normpath(posixpath.join(workdir, arguments.strip()))
+        elif keyword in {"COPY", "ADD"}:
+            words = shlex.split(arguments)
+            if any(word.startswith("--from=") for word in words):
+                continue
+            paths = [word for word in words if not word.startswith("--")]
+            if len(paths) < 2:
+                msg = f"{keyword} {arguments} names no source or no destination"
+                raise ValueError(msg)
+            *sources, destination = paths
+            target = posixpath.normpath(posixpath.join(workdir, destination))
+            into_folder = destination.endswith("/") or len(sources) > 1
+            found += [(source, target, into_folder) for source in sources]
+    copies = []
+    for source, target, into_folder in found:
+        relative = posixpath.relpath(target, workdir)
+        if relative == ".." or relative.startswith("../"):
+            msg = f"the runtime stage copies {source} to {target}, outside its WORKDIR {workdir}"
+            raise ValueError(msg)
+        copies.append(ContextCopy(source, relative, into_folder or relative == "."))
+    return copies
+
+
+def place_runtime_files(project: Path, root: Path, copies: list[ContextCopy]) -> None:
+    """Copy into ``root`` (the image's WORKDIR) what the runtime stage takes from the context.
+
+    Files ``.dockerignore`` keeps out of the build context are left out here too.
+    """
+
+    def ignored(folder: str, names: list[str]) -> set[str]:
+        inside = Path(folder).relative_to(project).as_posix()
+        return {name for name in names if dockerignore_excludes(project, f"{inside}/{name}")}
+
+    for copy in copies:
+        relative = posixpath.normpath(copy.source).lstrip("/")
+        origin = project / relative
+        if not origin.exists() or dockerignore_excludes(project, relative):
+            msg = f"the runtime stage copies {copy.source}, which is not in the build context"
+            raise RuntimeError(msg)
+        target = root / copy.destination
+        if origin.is_dir():
+            shutil.copytree(origin, target, ignore=ignored, dirs_exist_ok=True)
+            continue
+        if copy.into_folder or target.is_dir():
+            target = target / origin.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(origin, target)
+
+
+def check_migration_files(root: Path, command: list[str]) -> None:
+    """An Alembic migration needs alembic.ini and its script_location in the image."""
+    if Path(command[0]).name != "alembic":
+        return
+    ini = root / "alembic.ini"
+    if not ini.is_file():
+        msg = (
+            f"the migrate service runs {' '.join(command)}, but the image has no alembic.ini "
+            "in its WORKDIR: the runtime stage of the Dockerfile must COPY alembic.ini and "
+            "migrations/"
+        )
         raise RuntimeError(msg)
-    executable = copy / ".venv" / "bin" / command[0]
+    parser = configparser.ConfigParser(defaults={"here": str(root)})
+    parser.read(ini, encoding="utf-8")
+    location = Path(parser.get("alembic", "script_location", fallback="migrations"))
+    scripts = location if location.is_absolute() else root / location
+    if not (scripts / "env.py").is_file():
+        shown = scripts.relative_to(root) if scripts.is_relative_to(root) else scripts
+        msg = (
+            f"the migrate service runs {' '.join(command)}, but the image has no {shown}/ "
+            "(alembic.ini's script_location): the runtime stage of the Dockerfile must COPY it"
+        )
+        raise RuntimeError(msg)
+
+
+def migrate(
+    root: Path,
+    command: list[str],
+    image: ImageCommand,
+    services: dict[str, str],
+    project: Path,
+) -> None:
+    """Run the migrate service's command in the image folder, with the image's environment."""
+    executable = root / ".venv" / "bin" / command[0]
     if not executable.exists():
-        msg = f"db-upgrade runs {command[0]}, which uv sync --no-dev does not install"
+        msg = f"the migrate service runs {command[0]}, which the image does not install"
         raise RuntimeError(msg)
     result = subprocess.run(
         [str(executable), *command[1:]],
-        cwd=copy,
-        env=service_environment(copy, image, services),
+        cwd=root,
+        env=service_environment(root, image, services, project),
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
     if result.returncode != 0:
-        msg = f"db-upgrade ({' '.join(command)}) failed:\n{result.stdout}{result.stderr}"
+        msg = (
+            f"the migrate service ({' '.join(command)}) failed in the image:\n"
+            f"{result.stdout}{result.stderr}"
+        )
         raise RuntimeError(msg)
 
 
@@ -496,18 +639,22 @@ def backing_services(copy: Path) -> Iterator[dict[str, str]]:
 
 @contextmanager
 def image_command_running(
-    copy: Path, image: ImageCommand, services: dict[str, str] | None = None
+    copy: Path,
+    image: ImageCommand,
+    services: dict[str, str] | None = None,
+    project: Path | None = None,
 ) -> Iterator[Running]:
     """Run the image's command from ``copy``'s environment until /health answers 200.
 
-    ``services`` overrides the environment with the URLs of the backing services.
+    ``services`` overrides the environment with the URLs of the backing services; the
+    deploy-time secrets are those of ``project`` (``copy`` by default).
     """
     venv_bin = copy / ".venv" / "bin"
     executable = venv_bin / image.command[0]
     if not executable.exists():
         msg = f"ENTRYPOINT {image.command[0]} is not installed by uv sync --no-dev"
         raise RuntimeError(msg)
-    environment = service_environment(copy, image, services)
+    environment = service_environment(copy, image, services, project)
     log = copy / "service.log"  # a file, not a pipe: a busy service never blocks on it
     with log.open("w", encoding="utf-8") as output:
         process = subprocess.Popen(
@@ -531,11 +678,14 @@ def image_command_running(
 
 
 def check_running(
-    copy: Path, image: ImageCommand, services: dict[str, str] | None = None
+    copy: Path,
+    image: ImageCommand,
+    services: dict[str, str] | None = None,
+    project: Path | None = None,
 ) -> list[str]:
     """/health answers, the HEALTHCHECK command passes, SIGTERM shuts down gracefully."""
     problems: list[str] = []
-    with image_command_running(copy, image, services) as running:
+    with image_command_running(copy, image, services, project) as running:
         venv_bin = copy / ".venv" / "bin"
         checked = subprocess.run(
             [str(venv_bin / image.probe[0]), *image.probe[1:]],
@@ -561,17 +711,31 @@ def check_running(
 
 
 def host_run(project: Path) -> list[str]:
+    """Rebuild the image as a folder standing for its WORKDIR, migrate, then run it."""
     try:
         image = image_command(project)
+        copies = runtime_copies(project)
+        migration = migration_command(project)
     except ValueError as exc:
         return [str(exc)]
+    database = has_database(project)
+    if database and migration is None:
+        return [
+            "the project has a database (DATABASE_URL in .env.example), but compose.yaml has "
+            "no migrate service to migrate it"
+        ]
     with tempfile.TemporaryDirectory(prefix="keel-host-run.") as scratch:
-        copy = copy_render(project, Path(scratch) / "project")
+        root = Path(scratch) / "app"  # the image's WORKDIR, /app
+        root.mkdir()
         try:
-            sync_runtime(copy)
-            with backing_services(copy) as services:
-                if any(name.endswith("DATABASE_URL") for name in services):
-                    migrate(copy, image, services)
-                return check_running(copy, image, services)
+            place_runtime_files(project, root, copies)
+            if database and migration is not None:
+                check_migration_files(root, migration)
+            build = copy_render(project, Path(scratch) / "build")  # the builder stage's /app
+            sync_runtime(build, venv=root / ".venv")
+            with backing_services(project) as services:
+                if database and migration is not None:
+                    migrate(root, migration, image, services, project)
+                return check_running(root, image, services, project)
         except RuntimeError as exc:
             return [str(exc)]

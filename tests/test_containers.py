@@ -6,14 +6,17 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
+import sqlite3
+import subprocess
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
 
 from scripts import container_checks, run_workflows
-from scripts.common import load_sample, render
+from scripts.common import load_sample, render, tool
 from tests.conftest import snapshot
 
 TARGET_FILES = {
@@ -271,14 +274,25 @@ def test_secrets_left_empty_in_the_env_example_are_given_at_deploy_time(tmp_path
     assert container_checks.deploy_time_secrets(tmp_path / "nowhere") == []
 
 
-def test_the_host_run_migrates_the_projects_database_task(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text(
-        '[tool.poe.tasks]\ndb-upgrade = { cmd = "alembic upgrade head", help = "Migrate" }\n',
-        encoding="utf-8",
+def test_the_migration_is_what_compose_runs_in_the_image(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text(
+        'FROM python:3.12-slim\nENTRYPOINT ["svc"]\nCMD ["serve"]\n', encoding="utf-8"
     )
-    assert container_checks.db_upgrade_command(tmp_path) == ["alembic", "upgrade", "head"]
-    (tmp_path / "pyproject.toml").write_text("[tool.poe.tasks]\n", encoding="utf-8")
-    assert container_checks.db_upgrade_command(tmp_path) is None
+    compose = tmp_path / "compose.yaml"
+    cases: list[tuple[dict[str, Any], list[str] | None]] = [
+        (
+            {"entrypoint": ["alembic"], "command": ["upgrade", "head"]},
+            ["alembic", "upgrade", "head"],
+        ),
+        ({"entrypoint": "alembic upgrade head"}, ["alembic", "upgrade", "head"]),
+        ({"command": ["migrate"]}, ["svc", "migrate"]),  # the image's ENTRYPOINT stays
+        ({}, ["svc", "serve"]),
+    ]
+    for service, expected in cases:
+        compose.write_text(yaml.safe_dump({"services": {"migrate": service}}), encoding="utf-8")
+        assert container_checks.migration_command(tmp_path) == expected, service
+    compose.write_text(yaml.safe_dump({"services": {"app": {}}}), encoding="utf-8")
+    assert container_checks.migration_command(tmp_path) is None
 
 
 def test_the_host_run_keeps_loopback_brokers_and_ignores_other_urls(tmp_path: Path) -> None:
@@ -292,3 +306,182 @@ def test_the_host_run_keeps_loopback_brokers_and_ignores_other_urls(tmp_path: Pa
 
     with container_checks.backing_services(tmp_path) as services:
         assert services == {"TASK_BROKER_URL": "redis://127.0.0.1:6379/0"}
+
+
+DATABASE_SERVICES = {"postgresql": "postgres", "mysql": "mysql"}
+
+
+@pytest.fixture(scope="module")
+def with_database(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Containers with Kubernetes, the task queue and each database, rendered once."""
+    base = {**load_sample("default"), "containers": "enabled", "deploy_targets": ["kubernetes"]}
+    folder = tmp_path_factory.mktemp("databases")
+    return {
+        database: render({**base, "database": database, "task_queue": "celery"}, folder / database)
+        for database in ("postgresql", "mysql", "sqlite")
+    }
+
+
+def package_of(project: Path) -> str:
+    [package] = [path.name for path in (project / "src").iterdir() if path.is_dir()]
+    return package
+
+
+@pytest.mark.parametrize("database", ["postgresql", "mysql", "sqlite"])
+def test_compose_migrates_the_database_before_the_app_and_worker(
+    with_database: dict[str, Path], database: str
+) -> None:
+    project = with_database[database]
+    services = yaml.safe_load((project / "compose.yaml").read_text(encoding="utf-8"))["services"]
+    migrate = services["migrate"]
+
+    assert container_checks.compose_config(project) == []
+    assert container_checks.dockerfile_context(project) == []
+    hadolint = subprocess.run(
+        [tool("hadolint"), "Dockerfile"], cwd=project, capture_output=True, text=True, check=False
+    )
+    assert hadolint.returncode == 0, hadolint.stdout + hadolint.stderr
+    assert (migrate["entrypoint"], migrate["command"]) == (["alembic"], ["upgrade", "head"])
+    assert migrate["image"] == services["app"]["image"]
+    assert migrate["restart"] == "no"
+    for name in ("app", "worker"):
+        assert services[name]["depends_on"]["migrate"] == {
+            "condition": "service_completed_successfully"
+        }
+        assert (
+            services[name]["environment"]["DATABASE_URL"]
+            == (migrate["environment"]["DATABASE_URL"])
+        )
+    url = urlsplit(migrate["environment"]["DATABASE_URL"])
+    example = urlsplit(container_checks.example_settings(project)["DATABASE_URL"])
+    assert url.scheme == example.scheme
+    if database in DATABASE_SERVICES:
+        server = DATABASE_SERVICES[database]
+        assert url.hostname == server
+        assert "healthcheck" in services[server]
+        assert ":" in services[server]["image"]
+        for name in ("app", "migrate"):
+            assert services[name]["depends_on"][server] == {"condition": "service_healthy"}
+        [volume] = services[server]["volumes"]
+        assert (
+            volume.split(":")[0]
+            in yaml.safe_load((project / "compose.yaml").read_text(encoding="utf-8"))["volumes"]
+        )
+    else:
+        # The app's root filesystem is read-only: the SQLite file lives on a shared volume,
+        # which the image creates owned by the service user.
+        assert url.path == f"//app/data/{package_of(project)}.db"
+        for name in ("app", "migrate", "worker"):
+            assert "app-data:/app/data" in services[name]["volumes"]
+        runtime = container_checks.runtime_stage(project / "Dockerfile")
+        assert any(
+            "install -d -o 10001 -g 10001 /app/data" in arguments
+            for keyword, arguments in runtime
+            if keyword == "RUN"
+        )
+
+
+def test_the_runtime_stage_carries_the_migrations(with_database: dict[str, Path]) -> None:
+    project = with_database["postgresql"]
+
+    copies = container_checks.runtime_copies(project)
+
+    assert copies == [
+        container_checks.ContextCopy("alembic.ini", ".", into_folder=True),
+        container_checks.ContextCopy("migrations", "migrations", into_folder=False),
+    ]
+    assert container_checks.migration_command(project) == ["alembic", "upgrade", "head"]
+
+
+def test_kubernetes_migrates_with_a_job_and_runs_the_worker(
+    with_database: dict[str, Path], full: Path
+) -> None:
+    project = with_database["mysql"]
+    folder = project / "deploy" / "kubernetes"
+    package = package_of(project)
+
+    assert container_checks.kubernetes_manifests(project) == []
+    resources = yaml.safe_load((folder / "kustomization.yaml").read_text())["resources"]
+    assert {"migrate-job.yaml", "worker-deployment.yaml"} <= set(resources)
+    job = yaml.safe_load((folder / "migrate-job.yaml").read_text(encoding="utf-8"))
+    web = yaml.safe_load((folder / "deployment.yaml").read_text(encoding="utf-8"))
+    worker = yaml.safe_load((folder / "worker-deployment.yaml").read_text(encoding="utf-8"))
+    assert job["kind"] == "Job"
+    assert job["spec"]["backoffLimit"] >= 1
+    assert job["spec"]["ttlSecondsAfterFinished"] > 0
+    [migrate] = job["spec"]["template"]["spec"]["containers"]
+    [app] = web["spec"]["template"]["spec"]["containers"]
+    assert migrate["command"] + migrate["args"] == ["alembic", "upgrade", "head"]
+    assert migrate["image"] == app["image"]
+    assert worker["kind"] == "Deployment"
+    [celery] = worker["spec"]["template"]["spec"]["containers"]
+    assert celery["command"] == ["celery", "-A", f"{package}.tasks.worker"]
+    assert celery["args"][0] == "worker"
+    assert "inspect ping" in celery["livenessProbe"]["exec"]["command"][-1]
+    assert set(celery["resources"]) == {"requests", "limits"}
+    for manifest, container in ((job, migrate), (worker, celery)):
+        pod = manifest["spec"]["template"]["spec"]
+        assert pod["securityContext"] == web["spec"]["template"]["spec"]["securityContext"]
+        assert container["securityContext"] == app["securityContext"]
+        assert container["envFrom"] == app["envFrom"]
+    # Without a database or a task queue, neither is rendered nor listed.
+    plain = full / "deploy" / "kubernetes"
+    assert not (plain / "migrate-job.yaml").exists()
+    assert not (plain / "worker-deployment.yaml").exists()
+    assert set(yaml.safe_load((plain / "kustomization.yaml").read_text())["resources"]) == {
+        "configmap.yaml",
+        "deployment.yaml",
+        "service.yaml",
+        "hpa.yaml",
+    }
+
+
+def test_the_host_run_refuses_an_image_that_cannot_migrate(
+    with_database: dict[str, Path], tmp_path: Path
+) -> None:
+    project = shutil.copytree(with_database["sqlite"], tmp_path / "project")
+    dockerfile = project / "Dockerfile"
+    text = dockerfile.read_text(encoding="utf-8")
+    compose = project / "compose.yaml"
+    services = yaml.safe_load(compose.read_text(encoding="utf-8"))
+
+    dockerfile.write_text(text.replace("COPY migrations ./migrations\n", ""), encoding="utf-8")
+    [problem] = container_checks.host_run(project)
+    assert "the image has no migrations/" in problem
+    assert "must COPY it" in problem
+
+    dockerfile.write_text(text.replace("COPY alembic.ini ./\n", ""), encoding="utf-8")
+    [problem] = container_checks.host_run(project)
+    assert "the image has no alembic.ini" in problem
+
+    dockerfile.write_text(text, encoding="utf-8")
+    del services["services"]["migrate"]
+    for service in services["services"].values():
+        (service.get("depends_on") or {}).pop("migrate", None)
+    compose.write_text(yaml.safe_dump(services), encoding="utf-8")
+    assert container_checks.host_run(project) == [
+        "the project has a database (DATABASE_URL in .env.example), but compose.yaml has "
+        "no migrate service to migrate it"
+    ]
+
+
+def test_the_host_run_migrates_with_the_image_alone(
+    with_database: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The migrate service's command runs in a folder holding only what the image holds."""
+    project = with_database["sqlite"]
+    seen: dict[str, Any] = {}
+    migrate = container_checks.migrate
+
+    def recording(root: Path, command: list[str], *args: Any) -> None:
+        migrate(root, command, *args)
+        seen["files"] = sorted(path.name for path in root.iterdir())
+        database = root / "data" / f"{package_of(project)}.db"
+        with sqlite3.connect(database) as connection:
+            seen["revisions"] = connection.execute("SELECT * FROM alembic_version").fetchall()
+
+    monkeypatch.setattr(container_checks, "migrate", recording)
+
+    assert container_checks.host_run(project) == []
+    assert seen["files"] == [".venv", "alembic.ini", "data", "migrations"]
+    assert len(seen["revisions"]) == 1
