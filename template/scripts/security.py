@@ -85,6 +85,7 @@ ALLOWED_LICENSES = frozenset(
 )
 # Trove classifiers and free-text license names, as SPDX identifiers.
 LICENSE_NAMES = {
+    "3-clause bsd license": "BSD-3-Clause",
     "apache 2.0": "Apache-2.0",
     "apache license 2.0": "Apache-2.0",
     "apache software license": "Apache-2.0",
@@ -93,6 +94,8 @@ LICENSE_NAMES = {
     "bsd license": "BSD-3-Clause",
     "bsd-2-clause": "BSD-2-Clause",
     "bsd-3-clause": "BSD-3-Clause",
+    "bsd 3-clause": "BSD-3-Clause",
+    "new bsd license": "BSD-3-Clause",
     "gnu lesser general public license v2 or later (lgplv2+)": "LGPL-2.1-or-later",
     "gnu lesser general public license v3 (lgplv3)": "LGPL-3.0-only",
     "gnu lesser general public license v3 or later (lgplv3+)": "LGPL-3.0-or-later",
@@ -533,10 +536,16 @@ def scan_sbom(options: Options) -> ScanResult:
     return ScanResult("cyclonedx", f"SBOM of {components} components written to {where}")
 
 
+def metadata_field(distribution: metadata.Distribution, name: str) -> str:
+    """One core-metadata field of a distribution ("" when it has none)."""
+    values = distribution.metadata.get_all(name) or []
+    return str(values[0]) if values else ""
+
+
 def spdx_licenses(distribution: metadata.Distribution) -> list[str]:
     """The license identifiers a distribution declares, most precise source first."""
     meta = distribution.metadata
-    expression = meta.get("License-Expression")
+    expression = metadata_field(distribution, "License-Expression")
     if expression:
         return [part for part in LICENSE_OPERATORS.split(expression) if part and part.strip()]
     classifiers = [
@@ -544,7 +553,7 @@ def spdx_licenses(distribution: metadata.Distribution) -> list[str]:
         for value in meta.get_all("Classifier") or []
         if value.startswith("License ::") and value.count("::") >= 2
     ]
-    names = classifiers or [meta.get("License") or ""]
+    names = classifiers or [metadata_field(distribution, "License")]
     return [LICENSE_NAMES.get(name.strip().lower(), name.strip()) for name in names if name]
 
 
@@ -562,7 +571,7 @@ def license_findings(
             continue
         licenses = spdx_licenses(distribution)
         refused = [item for item in licenses if item not in ALLOWED_LICENSES]
-        either = " OR " in (distribution.metadata.get("License-Expression") or "")
+        either = " OR " in metadata_field(distribution, "License-Expression")
         if licenses and (not refused or (either and len(refused) < len(licenses))):
             continue
         found = ", ".join(licenses) or "no license metadata"

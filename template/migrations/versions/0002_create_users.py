@@ -58,7 +58,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_refresh_tokens_user_id"), table_name="refresh_tokens")
-    op.drop_index(op.f("ix_refresh_tokens_family_id"), table_name="refresh_tokens")
+    # Dropping a table drops its indexes. MySQL refuses to drop the user_id index on its
+    # own while the foreign key needs it, so the tables go without dropping indexes first.
     op.drop_table("refresh_tokens")
     op.drop_table("users")

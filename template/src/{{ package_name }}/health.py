@@ -17,6 +17,10 @@ logger = logging.getLogger(__name__)
 Probe = Callable[[], Awaitable[None]]
 
 
+class DependencyUnavailableError(RuntimeError):
+    """A service the app cannot start without does not answer; the message says what to do."""
+
+
 class CheckResult(BaseModel):
     status: Literal["ok", "failed"]
     error: str | None = None

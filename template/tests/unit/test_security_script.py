@@ -270,6 +270,8 @@ class FakeDistribution(metadata.Distribution):
         ({"Classifier": ["License :: OSI Approved :: BSD License"]}, True),
         ({"Classifier": ["License :: OSI Approved :: GNU General Public License (GPL)"]}, False),
         ({"License": "MIT"}, True),
+        ({"License": "3-Clause BSD License"}, True),
+        ({"License": "Proprietary"}, False),
         ({}, False),
     ],
 )
