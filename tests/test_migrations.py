@@ -20,6 +20,7 @@ from packaging.version import Version
 
 from scripts.check_sample import FAST_STEPS, check_project
 from scripts.common import ROOT, load_sample, render, snapshot_template
+from scripts.matrix import jinja
 from scripts.migrate_project import crossed, migrate_answers
 from tests.conftest import commit_all, git
 from tests.test_update import conflict_markers, edit
@@ -90,6 +91,30 @@ def test_every_migration_names_a_released_or_upcoming_version() -> None:
 
     assert versions == sorted(versions)
     assert all(version > oldest_release for version in versions)
+
+
+def exclusion_patterns() -> list[str]:
+    patterns: list[str] = []
+    for path in sorted((ROOT / "questions").glob("*.yml")):
+        patterns += (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("_exclude", [])
+    return patterns
+
+
+def test_exclusions_render_with_only_the_first_releases_answers() -> None:
+    """``copier update`` renders the old version with the new version's exclusions.
+
+    Those patterns then see only the answers the project's old version asked for, so a
+    pattern naming a newer question must give it a default (the module off).
+    """
+    first_release = {"package_name": "pkg", "project_slug": "pkg", "python_version": "3.12"}
+    patterns = exclusion_patterns()
+    assert any("{%" in pattern for pattern in patterns)
+
+    rendered = [jinja().from_string(pattern).render(first_release) for pattern in patterns]
+
+    assert "testing/loadtests" not in rendered
+    assert "loadtests" in rendered  # the testing module's files count as off
+    assert "src/pkg/db" in rendered
 
 
 @pytest.fixture
