@@ -18,14 +18,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import secrets
 import statistics
-import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
 import httpx2
@@ -36,66 +33,13 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scripts.bench import machine
-from scripts.common import BUILD_DIR, load_sample, project_env, render, uv_bin
+from scripts.bench_database import fresh_database, migrate
+from scripts.common import BUILD_DIR, load_sample, render
 from scripts.load import run_load
 from scripts.service import running_service, sync
 
 SAMPLE = "auth-postgres"
-ADMIN_URL = os.environ.get(
-    "BENCH_DATABASE_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 EMAIL = "bench@example.com"
-
-
-def project_python(project: Path, code: str, *args: str) -> str:
-    """Run ``code`` with the project's interpreter (it has SQLAlchemy and psycopg)."""
-    result = subprocess.run(
-        [str(project / ".venv" / "bin" / "python"), "-c", code, *args],
-        cwd=project,
-        env=project_env(),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        msg = f"{code!r} failed in {project}:\n{result.stdout}{result.stderr}"
-        raise RuntimeError(msg)
-    return result.stdout
-
-
-ADMIN_SQL = """
-import sys
-from sqlalchemy import create_engine
-engine = create_engine(sys.argv[1], isolation_level="AUTOCOMMIT")
-with engine.connect() as connection:
-    connection.exec_driver_sql(sys.argv[2])
-engine.dispose()
-"""
-
-
-@contextmanager
-def throwaway_database(project: Path) -> Iterator[str]:
-    """A new database on the local server, migrated to head; dropped afterwards."""
-    name = f"bench_auth_{secrets.token_hex(6)}"
-    project_python(project, ADMIN_SQL, ADMIN_URL, f'CREATE DATABASE "{name}"')
-    url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    try:
-        result = subprocess.run(
-            [uv_bin(), "run", "--no-sync", "alembic", "upgrade", "head"],
-            cwd=project,
-            env={**project_env(), "DATABASE_URL": url},
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode != 0:
-            msg = f"alembic upgrade head failed:\n{result.stdout}{result.stderr}"
-            raise RuntimeError(msg)
-        yield url
-    finally:
-        project_python(
-            project, ADMIN_SQL, ADMIN_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
-        )
 
 
 def login_latencies(base: str, password: str, count: int) -> list[float]:
@@ -128,7 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         project = render(load_sample(SAMPLE), args.project)
         sync(project)
     password = secrets.token_urlsafe(18)
-    with throwaway_database(project) as url:
+    with fresh_database() as url:
+        migrate(project, url)
         env = {
             "DATABASE_URL": url,
             "JWT_SECRET": secrets.token_urlsafe(48),
