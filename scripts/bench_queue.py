@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -36,7 +35,7 @@ if __package__ in (None, ""):
 from scripts.bench import machine
 from scripts.common import BUILD_DIR, load_sample, project_env, render
 from scripts.load import LoadResult
-from scripts.service import sync
+from scripts.service import stop_group, sync
 
 BUDGET_P95_S = 5.0
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -114,16 +113,6 @@ if broker_url.startswith("amqp"):
 """
 
 
-def stop(process: subprocess.Popen[str]) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, 15)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, 9)
-            process.wait()
-
-
 def measure(project: Path, tasks: int, warmup: int) -> dict[str, Any]:
     answers = load_answers(project)
     package = str(answers["package_name"])
@@ -168,7 +157,7 @@ def measure(project: Path, tasks: int, warmup: int) -> dict[str, Any]:
             check=False,
         )
     finally:
-        stop(worker)
+        stop_group(worker, timeout=30)
         subprocess.run(
             [python, "-c", CLEANUP, REDIS_URL, broker, run, f"{run}:"],
             cwd=project,

@@ -79,12 +79,12 @@ def wait_for_health(
         time.sleep(0.2)
 
 
-def stop_group(process: subprocess.Popen[Any]) -> None:
-    """SIGTERM the process group, then SIGKILL it if it has not exited within 15 s."""
+def stop_group(process: subprocess.Popen[Any], timeout: float = 15) -> None:
+    """SIGTERM the process group, then SIGKILL it if it has not exited within ``timeout``."""
     if process.poll() is None:
         os.killpg(process.pid, 15)
         try:
-            process.wait(timeout=15)
+            process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, 9)
             process.wait()
