@@ -41,6 +41,15 @@ def default_answers() -> dict[str, Any]:
     return load_sample("default")
 
 
+@pytest.fixture
+def existing_folder(tmp_path: Path) -> Path:
+    """A destination that already holds a user's file, for renders that must write nothing."""
+    destination = tmp_path / "existing"
+    (destination / "notes").mkdir(parents=True)
+    (destination / "notes" / "keep.txt").write_text("mine\n", encoding="utf-8")
+    return destination
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file below ``folder`` with its bytes, keyed by relative path."""
     return {

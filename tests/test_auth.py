@@ -54,18 +54,15 @@ def package_of(project: Path) -> str:
     ids=["jwt-without-database", "jwt-database-default", "unknown-value"],
 )
 def test_bad_auth_answer_is_refused_and_nothing_is_written(
-    tmp_path: Path, default_answers: dict[str, Any], answers: dict[str, Any], hint: str
+    existing_folder: Path, default_answers: dict[str, Any], answers: dict[str, Any], hint: str
 ) -> None:
-    destination = tmp_path / "existing"
-    (destination / "notes").mkdir(parents=True)
-    (destination / "notes" / "keep.txt").write_text("mine\n", encoding="utf-8")
-    before = snapshot(destination)
+    before = snapshot(existing_folder)
 
     with pytest.raises(ValueError, match="auth") as excinfo:
-        render({**default_answers, **answers}, destination)
+        render({**default_answers, **answers}, existing_folder)
 
     assert hint in str(excinfo.value)
-    assert snapshot(destination) == before
+    assert snapshot(existing_folder) == before
 
 
 def test_jwt_render_has_the_module(tmp_path: Path, with_auth: dict[str, Any]) -> None:

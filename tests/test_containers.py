@@ -66,17 +66,14 @@ def module_files() -> set[str]:
     ids=["containers=docker", "deploy_targets=heroku", "deploy_targets=kubernetes+nomad"],
 )
 def test_bad_answers_are_refused_and_nothing_is_written(
-    tmp_path: Path, default_answers: dict[str, Any], answers: dict[str, Any], hint: str
+    existing_folder: Path, default_answers: dict[str, Any], answers: dict[str, Any], hint: str
 ) -> None:
-    destination = tmp_path / "existing"
-    destination.mkdir()
-    (destination / "keep.txt").write_text("mine\n", encoding="utf-8")
-    before = snapshot(destination)
+    before = snapshot(existing_folder)
 
     with pytest.raises(ValueError, match=hint):
-        render({**default_answers, **answers}, destination)
+        render({**default_answers, **answers}, existing_folder)
 
-    assert snapshot(destination) == before
+    assert snapshot(existing_folder) == before
 
 
 def test_off_by_default_renders_no_container_file(

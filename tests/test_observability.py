@@ -51,18 +51,19 @@ def dependency_names(project: Path) -> set[str]:
 
 @pytest.mark.parametrize(("question", "value", "hint"), BAD_ANSWERS)
 def test_bad_answer_is_refused_and_nothing_is_written(
-    tmp_path: Path, observability_answers: dict[str, Any], question: str, value: Any, hint: str
+    existing_folder: Path,
+    observability_answers: dict[str, Any],
+    question: str,
+    value: Any,
+    hint: str,
 ) -> None:
-    destination = tmp_path / "existing"
-    (destination / "notes").mkdir(parents=True)
-    (destination / "notes" / "keep.txt").write_text("mine\n", encoding="utf-8")
-    before = snapshot(destination)
+    before = snapshot(existing_folder)
 
     with pytest.raises(ValueError, match=question) as excinfo:
-        render({**observability_answers, question: value}, destination)
+        render({**observability_answers, question: value}, existing_folder)
 
     assert hint in str(excinfo.value)
-    assert snapshot(destination) == before
+    assert snapshot(existing_folder) == before
 
 
 def test_the_validators_name_the_question_and_the_fix() -> None:

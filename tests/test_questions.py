@@ -74,17 +74,14 @@ def test_bad_answer_is_refused_and_nothing_is_created(
 
 @pytest.mark.parametrize(("question", "value", "hint"), BAD_ANSWERS, ids=CASE_IDS)
 def test_bad_answer_leaves_an_existing_folder_untouched(
-    tmp_path: Path, default_answers: dict[str, Any], question: str, value: Any, hint: str
+    existing_folder: Path, default_answers: dict[str, Any], question: str, value: Any, hint: str
 ) -> None:
-    destination = tmp_path / "existing"
-    (destination / "notes").mkdir(parents=True)
-    (destination / "notes" / "keep.txt").write_text("mine\n", encoding="utf-8")
-    before = snapshot(destination)
+    before = snapshot(existing_folder)
 
     with pytest.raises(ValueError, match=question):
-        render(answers_with(default_answers, question, value), destination)
+        render(answers_with(default_answers, question, value), existing_folder)
 
-    assert snapshot(destination) == before
+    assert snapshot(existing_folder) == before
 
 
 def test_bad_answer_through_pytest_copie_writes_nothing(copie: Copie) -> None:

@@ -39,19 +39,16 @@ def rendered(project: Path) -> set[str]:
 
 
 @pytest.mark.parametrize("answer", ["paranoid", "Standard", "off"])
-def test_unknown_tier_is_refused_and_nothing_written(tmp_path: Path, answer: str) -> None:
+def test_unknown_tier_is_refused_and_nothing_written(existing_folder: Path, answer: str) -> None:
     answers = {**load_sample("default"), "security_scanning": answer}
-    destination = tmp_path / "existing"
-    (destination / "notes").mkdir(parents=True)
-    (destination / "notes" / "keep.txt").write_text("mine\n", encoding="utf-8")
-    before = snapshot(destination)
+    before = snapshot(existing_folder)
 
     with pytest.raises(ValueError, match="security_scanning") as refused:
-        render(answers, destination)
+        render(answers, existing_folder)
 
     for choice in ("disabled", "standard", "strict"):
         assert choice in str(refused.value)
-    assert snapshot(destination) == before
+    assert snapshot(existing_folder) == before
 
 
 def test_validator_names_the_question_and_how_to_fix_it() -> None:

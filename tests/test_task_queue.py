@@ -22,18 +22,15 @@ CASE_IDS = [f"{question}={value}" for question, value, _ in BAD_ANSWERS]
 
 @pytest.mark.parametrize(("question", "value", "hint"), BAD_ANSWERS, ids=CASE_IDS)
 def test_bad_answer_is_refused_and_nothing_is_written(
-    tmp_path: Path, question: str, value: Any, hint: str
+    existing_folder: Path, question: str, value: Any, hint: str
 ) -> None:
-    destination = tmp_path / "existing"
-    (destination / "notes").mkdir(parents=True)
-    (destination / "notes" / "keep.txt").write_text("mine\n", encoding="utf-8")
-    before = snapshot(destination)
+    before = snapshot(existing_folder)
 
     with pytest.raises(ValueError, match=question) as excinfo:
-        render({**load_sample("queue-redis"), question: value}, destination)
+        render({**load_sample("queue-redis"), question: value}, existing_folder)
 
     assert hint in str(excinfo.value)
-    assert snapshot(destination) == before
+    assert snapshot(existing_folder) == before
 
 
 def test_validators_name_the_question_and_the_fix() -> None:
