@@ -17,6 +17,9 @@ Sections (each figure is the median of ``--runs`` runs unless it says otherwise)
   loopback: ``GET /health``, ``GET /items/{id}``, an authenticated ``GET /users/me`` and
   enqueueing a task; then a bare FastAPI app serving ``/health`` the same way, for the
   overhead ratio of Keel's middleware stack.
+- observability: the same traced endpoint of the ``observability`` sample with the module off
+  and on (logs, metrics in multiprocess mode, spans exported over OTLP to a loopback
+  receiver), runs alternating; see ``scripts/bench_observability.py``.
 - queue: enqueue-to-start p95 of small Celery tasks on one real worker.
 
 Results go to the terminal, to ``--out`` (``docs/benchmarks.md`` and ``.json`` for a full
@@ -69,7 +72,7 @@ from scripts.common import (
 DOCS_OUT = ROOT / "docs" / "benchmarks"
 TINY_OUT = BUILD_DIR / "bench" / "benchmarks"
 ALL_MODULES = "full-postgres-redis"
-SECTIONS = ("render", "update", "green", "load", "queue")
+SECTIONS = ("render", "update", "green", "load", "observability", "queue")
 
 
 def machine() -> dict[str, str | int | None]:
@@ -392,6 +395,35 @@ def bench_load(template: Path, scratch: Path, tiny: bool, workers: int) -> list[
     return figures
 
 
+def bench_observability(template: Path, scratch: Path, tiny: bool, runs: int) -> list[Figure]:
+    from scripts.bench_observability import compare
+
+    requests, concurrency = (200, 8) if tiny else (3000, 16)
+    result = compare(
+        scratch / "observability",
+        requests=requests,
+        concurrency=concurrency,
+        runs=runs,
+        src=template,
+        progress=lambda _line: None,
+    )
+    if not result["otlp_exports"]:
+        msg = "the module-on runs exported no spans: the comparison measured nothing"
+        raise RuntimeError(msg)
+    what = f"GET {result['path']} (traced), module on / off, {concurrency} concurrent"
+    details = {"median": result["median"], "otlp_exports": result["otlp_exports"]}
+    ratios = result["ratio_on_off"]
+    return [
+        Figure(
+            "observability", f"{what}, p50", ratios["p50_ms"], "x", 1.3, "at most 1.3x", details
+        ),
+        Figure(
+            "observability", f"{what}, mean", ratios["mean_ms"], "x", 1.3, "at most 1.3x", details
+        ),
+        Figure("observability", f"{what}, p95", ratios["p95_ms"], "x", None, "", details),
+    ]
+
+
 def login(base: str) -> dict[str, str]:
     import httpx2
 
@@ -511,6 +543,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "update": lambda: bench_update(template, scratch, runs),
             "green": lambda: bench_green(template, scratch, args.tiny),
             "load": lambda: bench_load(template, scratch, args.tiny, args.workers),
+            "observability": lambda: bench_observability(template, scratch, args.tiny, runs),
             "queue": lambda: bench_queue(template, scratch, args.tiny),
         }
         for name in args.sections:

@@ -22,7 +22,7 @@ import statistics
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -35,7 +35,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scripts.bench import machine
-from scripts.common import BUILD_DIR, load_sample, render
+from scripts.common import BUILD_DIR, ROOT, load_sample, render
 from scripts.load import run_load
 from scripts.service import running_service, sync
 
@@ -92,29 +92,33 @@ def median_summary(runs: list[dict[str, Any]]) -> dict[str, float]:
     return {key: round(statistics.median(run[key] for run in runs), 2) for key in keys}
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--path", default="/health", help="endpoint to load (both renders)")
-    parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--runs", type=int, default=3, help="alternating off/on pairs")
-    parser.add_argument("--ready-timeout", type=float, default=180.0, help="seconds to start")
-    parser.add_argument("--out", type=Path, default=BUILD_DIR / "bench" / "observability.json")
-    args = parser.parse_args(argv)
-    if min(args.requests, args.concurrency, args.workers, args.runs) < 1:
-        parser.error("--requests, --concurrency, --workers and --runs must be at least 1")
-    console = Console()
+def compare(
+    scratch: Path,
+    *,
+    path: str = "/health",
+    requests: int = 2000,
+    concurrency: int = 16,
+    workers: int = 2,
+    runs: int = 3,
+    ready_timeout: float = 180.0,
+    src: Path = ROOT,
+    progress: Callable[[str], None] = print,
+) -> dict[str, Any]:
+    """Load ``path`` of the ``observability`` sample with the module off and on, ``runs`` times.
 
-    with tempfile.TemporaryDirectory() as scratch_name, span_sink() as collector:
-        scratch = Path(scratch_name)
+    Returns each run's summary, the medians, the on/off ratios and the OTLP exports received.
+    """
+    args = argparse.Namespace(
+        workers=workers, ready_timeout=ready_timeout, requests=requests, concurrency=concurrency
+    )
+    with span_sink() as collector:
         answers = load_sample("observability")
         projects = {
-            "off": render({**answers, "observability": "disabled"}, scratch / "off"),
-            "on": render(answers, scratch / "on"),
+            "off": render({**answers, "observability": "disabled"}, scratch / "off", src=src),
+            "on": render(answers, scratch / "on", src=src),
         }
         for name, project in projects.items():
-            console.print(f"uv sync ({name})")
+            progress(f"uv sync ({name})")
             sync(project)
         multiproc = scratch / "prometheus"
         envs = {
@@ -129,20 +133,60 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "PROMETHEUS_MULTIPROC_DIR": str(multiproc),
             },
         }
-        runs: dict[str, list[dict[str, Any]]] = {"off": [], "on": []}
-        for number in range(args.runs):
+        found: dict[str, list[dict[str, Any]]] = {"off": [], "on": []}
+        exports_before = SpanSink.exports
+        for number in range(runs):
             for name in ("off", "on"):
                 multiproc.mkdir(exist_ok=True)
                 for stale in multiproc.iterdir():
                     stale.unlink()
-                console.print(f"run {number + 1}/{args.runs}: module {name}, {args.path}")
+                progress(f"run {number + 1}/{runs}: module {name}, {path}")
                 log = scratch / f"{name}-{number}.log"
-                runs[name].append(one_run(projects[name], envs[name], args.path, args, log))
+                found[name].append(one_run(projects[name], envs[name], path, args, log))
         lines_on = sum(1 for _ in (scratch / "on-0.log").open(encoding="utf-8"))
-
-    medians = {name: median_summary(found) for name, found in runs.items()}
+    medians = {name: median_summary(summaries) for name, summaries in found.items()}
     ratios = {key: round(medians["on"][key] / medians["off"][key], 3) for key in FIGURES}
-    within = ratios["p50_ms"] <= TARGET_RATIO and ratios["mean_ms"] <= TARGET_RATIO
+    return {
+        "path": path,
+        "requests": requests,
+        "concurrency": concurrency,
+        "workers": workers,
+        "runs": found,
+        "median": medians,
+        "ratio_on_off": ratios,
+        "target_ratio": TARGET_RATIO,
+        "within_target": ratios["p50_ms"] <= TARGET_RATIO and ratios["mean_ms"] <= TARGET_RATIO,
+        "otlp_exports": SpanSink.exports - exports_before,
+        "log_lines_on": lines_on,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--path", default="/health", help="endpoint to load (both renders)")
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=3, help="alternating off/on pairs")
+    parser.add_argument("--ready-timeout", type=float, default=180.0, help="seconds to start")
+    parser.add_argument("--out", type=Path, default=BUILD_DIR / "bench" / "observability.json")
+    args = parser.parse_args(argv)
+    if min(args.requests, args.concurrency, args.workers, args.runs) < 1:
+        parser.error("--requests, --concurrency, --workers and --runs must be at least 1")
+    console = Console()
+
+    with tempfile.TemporaryDirectory() as scratch_name:
+        result = compare(
+            Path(scratch_name),
+            path=args.path,
+            requests=args.requests,
+            concurrency=args.concurrency,
+            workers=args.workers,
+            runs=args.runs,
+            ready_timeout=args.ready_timeout,
+            progress=console.print,
+        )
+    medians, ratios, within = result["median"], result["ratio_on_off"], result["within_target"]
 
     table = Table(title=f"GET {args.path}: median of {args.runs} run(s) of {args.requests}")
     for column in ("module", *FIGURES, "p99_ms", "throughput_rps"):
@@ -158,23 +202,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     verdict = "[green]within[/]" if within else "[red]over[/]"
     console.print(
         f"target: p50 and mean at most {TARGET_RATIO}x: {verdict}; "
-        f"{SpanSink.exports} OTLP exports received; {lines_on} log lines in the first 'on' run"
+        f"{result['otlp_exports']} OTLP exports received; "
+        f"{result['log_lines_on']} log lines in the first 'on' run"
     )
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    report = {
-        "machine": machine(),
-        "path": args.path,
-        "requests": args.requests,
-        "concurrency": args.concurrency,
-        "workers": args.workers,
-        "runs": runs,
-        "median": medians,
-        "ratio_on_off": ratios,
-        "target_ratio": TARGET_RATIO,
-        "within_target": within,
-        "otlp_exports": SpanSink.exports,
-    }
+    report = {"machine": machine(), **result}
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     console.print(f"written to {args.out}")
     return 0 if within else 1
