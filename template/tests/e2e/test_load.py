@@ -25,7 +25,7 @@ def environment_without_coverage() -> dict[str, str]:
     }
 
 
-def test_a_short_load_run_has_no_failures(server: Server, tmp_path: Path) -> None:
+def test_a_short_load_run_has_no_failures(shared_server: Server, tmp_path: Path) -> None:
     result = subprocess.run(  # noqa: S603 - a fixed argument list, this environment's locust
         [
             sys.executable,
@@ -35,7 +35,7 @@ def test_a_short_load_run_has_no_failures(server: Server, tmp_path: Path) -> Non
             str(LOCUSTFILE),
             "--headless",
             "--host",
-            server.url,
+            shared_server.url,
             "--users",
             "4",
             "--spawn-rate",
