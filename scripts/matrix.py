@@ -3,11 +3,16 @@
     uv run python scripts/matrix.py               # list the combinations
     uv run python scripts/matrix.py --check       # render each and run the fast checks
 
-Factors are ``python_version`` and every module question with choices (a multiselect gives
-"none", each single choice, and "all"). Rows are built greedily until every pair of values
+Factors are ``python_version`` and every module question with choices. A multiselect gives one
+yes/no factor per option (``deploy_targets:fly``), so each option meets every value of every
+other factor, and the options meet each other. Rows are built greedily until every pair of values
 of any two factors that some valid render can hold appears in at least one row. Validity is
 decided by the questions themselves: a row a validator refuses is never produced, and a
 follow-up question keeps its default unless its ``when`` holds.
+
+The samples are rows already: each one gets the deep check (tests/test_samples.py, or
+tests/test_add_module.py on the project that gained its module), which runs every fast
+check too. So the matrix adds only the rows that cover the pairs no sample holds.
 """
 
 from __future__ import annotations
@@ -38,13 +43,14 @@ from scripts.common import (
     QUESTIONS_DIR,
     load_sample,
     render,
+    sample_names,
     snapshot_template,
 )
 
 NOT_MODULES = {"core"}
 BASE_SAMPLE = "default"
 
-Value = Any  # a str, or a tuple of str for a multiselect
+Value = Any  # a str; a bool for one option of a multiselect; a tuple of str for a multiselect
 Pair = tuple[tuple[str, Value], tuple[str, Value]]
 
 
@@ -55,6 +61,9 @@ class Factor:
     default: Value
     when: str | None
     validator: str | None
+    # For one option of a multiselect: the question it belongs to, and the option.
+    question: str | None = None
+    option: str | None = None
 
 
 @cache
@@ -75,36 +84,60 @@ def compiled(template: str) -> Template:
     return jinja().from_string(template)
 
 
-def to_factor(name: str, spec: dict[str, Any]) -> Factor:
+def to_factors(name: str, spec: dict[str, Any]) -> list[Factor]:
     choices = spec["choices"]
     values = [str(v) for v in (choices.values() if isinstance(choices, dict) else choices)]
+    when = str(spec["when"]) if spec.get("when") is not None else None
+    validator = spec.get("validator")
     if spec.get("multiselect"):
-        options: tuple[Value, ...] = ((), *((v,) for v in values), tuple(values))
-        default: Value = tuple(spec.get("default") or ())
-    else:
-        options = tuple(values)
-        default = str(spec.get("default", values[0]))
-    when = spec.get("when")
-    return Factor(
-        name, options, default, str(when) if when is not None else None, spec.get("validator")
-    )
+        chosen = {str(v) for v in spec.get("default") or ()}
+        return [
+            Factor(
+                f"{name}:{option}",
+                (False, True),
+                option in chosen,
+                when,
+                validator if index == 0 else None,  # the question's, checked once
+                question=name,
+                option=option,
+            )
+            for index, option in enumerate(values)
+        ]
+    return [Factor(name, tuple(values), str(spec.get("default", values[0])), when, validator)]
 
 
 @cache
 def factors() -> tuple[Factor, ...]:
     core = yaml.safe_load((QUESTIONS_DIR / "core.yml").read_text(encoding="utf-8"))
-    found = [to_factor("python_version", core["python_version"])]
+    found = to_factors("python_version", core["python_version"])
     for path in sorted(QUESTIONS_DIR.glob("*.yml")):
         if path.stem in NOT_MODULES:
             continue
         for name, spec in yaml.safe_load(path.read_text(encoding="utf-8")).items():
             if not name.startswith("_") and isinstance(spec, dict) and "choices" in spec:
-                found.append(to_factor(name, spec))
+                found += to_factors(name, spec)
     return tuple(found)
 
 
 def as_answer(value: Value) -> Any:
     return list(value) if isinstance(value, tuple) else value
+
+
+def answers_of(factors: Sequence[Factor], row: dict[str, Value]) -> dict[str, Any]:
+    """The copier answers a (partial) row gives: a multiselect's options gathered in a list."""
+    answers: dict[str, Any] = {}
+    for factor in factors:
+        if factor.name not in row:
+            continue
+        if factor.question is None:
+            answers[factor.name] = as_answer(row[factor.name])
+            continue
+        chosen = answers.setdefault(factor.question, [])
+        if row[factor.name]:
+            chosen.append(factor.option)
+    named = {factor.name for factor in factors}
+    answers |= {name: as_answer(value) for name, value in row.items() if name not in named}
+    return answers
 
 
 def pairs_of(row: dict[str, Value]) -> set[Pair]:
@@ -115,8 +148,37 @@ def pairs_of(row: dict[str, Value]) -> set[Pair]:
 class Space:
     """The combinations of some factors that the questions accept."""
 
-    def __init__(self, factors: Sequence[Factor]) -> None:
+    def __init__(self, factors: Sequence[Factor], checked: Sequence[dict[str, Any]] = ()) -> None:
         self.factors = tuple(factors)
+        # Answers already rendered and checked elsewhere (the samples), as rows.
+        self.checked = tuple(self.as_row(answers) for answers in checked)
+
+    def options_of(self, question: str) -> list[Factor]:
+        return [f for f in self.factors if f.question == question]
+
+    def as_row(self, answers: dict[str, Any]) -> dict[str, Value]:
+        """``answers`` as a row: each factor's answer, or its default when not answered.
+
+        A multiselect answer becomes the factor's value with the same options, whatever
+        their order.
+        """
+        row: dict[str, Value] = {}
+        for factor in self.factors:
+            if factor.question is not None:
+                options = answers.get(factor.question)
+                row[factor.name] = (
+                    factor.default if options is None else factor.option in set(options)
+                )
+                continue
+            answer = answers.get(factor.name, factor.default)
+            if isinstance(answer, list | tuple):
+                chosen = set(answer)
+                answer = next(
+                    (v for v in factor.values if isinstance(v, tuple) and set(v) == chosen),
+                    tuple(answer),
+                )
+            row[factor.name] = answer if isinstance(answer, tuple) else str(answer)
+        return row
 
     def refusal(self, row: dict[str, Value]) -> str | None:
         """Why the questions refuse this (partial) row, or None when they accept it.
@@ -125,7 +187,9 @@ class Space:
         is refused only when every completion of it would be.
         """
         known = {f.name for f in self.factors if f.name in row}
-        context = {name: as_answer(value) for name, value in row.items()}
+        context = answers_of(self.factors, row)
+        grouped = {f.question for f in self.factors if f.question}
+        known |= {q for q in grouped if all(f.name in row for f in self.options_of(q))}
         for factor in self.factors:
             if factor.name not in row:
                 continue
@@ -179,8 +243,8 @@ class Space:
 
     @cached_property
     def rows(self) -> tuple[dict[str, Value], ...]:
-        """Accepted rows holding every coverable pair, and every value at least once."""
-        uncovered = set(self.coverable_pairs)
+        """Accepted rows that, with the checked ones, hold every coverable pair and value."""
+        uncovered = set(self.coverable_pairs).difference(*map(pairs_of, self.checked))
         rows: list[dict[str, Value]] = []
         while uncovered:
             best_row: dict[str, Value] | None = None
@@ -197,7 +261,7 @@ class Space:
             uncovered -= pairs_of(best_row)
         for factor in self.factors:
             for value in factor.values:
-                if not any(row[factor.name] == value for row in rows):
+                if not any(row[factor.name] == value for row in (*self.checked, *rows)):
                     row = self.complete({factor.name: value}, set())
                     if row is not None:
                         rows.append(row)
@@ -215,21 +279,21 @@ class Space:
 
 @cache
 def question_space() -> Space:
-    return Space(factors())
+    return Space(factors(), [load_sample(name) for name in sample_names()])
 
 
 def answers_for(row: dict[str, Value]) -> dict[str, Any]:
-    base = load_sample(BASE_SAMPLE)
-    return {**base, **{name: as_answer(value) for name, value in row.items()}}
+    return {**load_sample(BASE_SAMPLE), **answers_of(factors(), row)}
 
 
 def row_label(row: dict[str, Value]) -> str:
+    every = factors()
+    defaults = answers_of(every, {factor.name: factor.default for factor in every})
     parts = []
-    for factor in factors():
-        value = row[factor.name]
-        if value != factor.default:
-            shown = "+".join(value) if isinstance(value, tuple) else value
-            parts.append(f"{factor.name}={shown or 'none'}")
+    for name, value in answers_of(every, row).items():
+        if value != defaults.get(name):
+            shown = "+".join(value) if isinstance(value, list) else value
+            parts.append(f"{name}={shown or 'none'}")
     return ",".join(parts) or "defaults"
 
 
@@ -244,7 +308,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = space.rows
     console.print(
         f"{len(space.factors)} factors, {len(space.coverable_pairs)} coverable pairs, "
-        f"{len(rows)} combinations, {len(space.refused_pairs())} refused pairs "
+        f"{len(space.checked)} samples (deep-checked) and {len(rows)} more combinations, "
+        f"{len(space.refused_pairs())} refused pairs "
         f"(built in {time.perf_counter() - started:.1f}s)"
     )
     table = Table(title="Pairwise combinations")

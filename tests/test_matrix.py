@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from scripts.check_sample import FAST_STEPS, check_project
-from scripts.common import render
+from scripts.common import load_sample, render, sample_names
 from scripts.matrix import Factor, Space, answers_for, pairs_of, question_space, row_label
 
 SYNTHETIC = Space(
@@ -63,7 +63,34 @@ def test_the_real_matrix_comes_from_the_question_files() -> None:
     names = [factor.name for factor in space.factors]
     assert len(names) == len(set(names))
     for factor in space.factors:
-        assert {row[factor.name] for row in space.rows} == set(factor.values)
+        assert {row[factor.name] for row in (*space.checked, *space.rows)} == set(factor.values)
+
+
+def test_the_samples_count_as_rows_and_the_matrix_adds_the_pairs_they_miss() -> None:
+    space = question_space()
+    from_samples = set().union(*(pairs_of(row) for row in space.checked))
+    from_rows = set().union(*(pairs_of(row) for row in space.rows))
+
+    assert len(space.checked) == len(sample_names())
+    assert all(space.refusal(row) is None for row in space.checked)
+    assert space.coverable_pairs <= from_samples | from_rows
+    assert all(pairs_of(row) - from_samples for row in space.rows)
+    assert len(space.rows) < len(Space(space.factors).rows)
+
+
+def test_a_multiselect_is_one_yes_no_factor_per_option() -> None:
+    space = question_space()
+    options = [factor for factor in space.factors if factor.question == "deploy_targets"]
+    full = load_sample("full-postgres-redis")
+
+    assert [factor.option for factor in options] == full["deploy_targets"]
+    assert all(factor.values == (False, True) and not factor.default for factor in options)
+    row = space.as_row(full)
+    assert all(row[factor.name] for factor in options)
+    assert answers_for(row)["deploy_targets"] == full["deploy_targets"]
+    assert "deploy_targets=kubernetes+cloud-run+fly+aws-ecs" in row_label(row)
+    hidden = space.complete({"containers": "disabled", options[0].name: True}, set())
+    assert hidden is None
 
 
 def test_refused_combinations_are_refused_by_copier_and_write_nothing(tmp_path: Path) -> None:
