@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+import yaml
 from rich.console import Console
 from rich.status import Status
 from rich.table import Table
@@ -141,6 +142,25 @@ def failed_workflow_steps(project: Path) -> list[str]:
     ]
 
 
+# The generated CI step that runs the whole suite as the deep check's test step would.
+EVERY_TEST = "uv run poe test -n auto"
+
+
+def ci_runs_every_test(project: Path) -> bool:
+    """Whether the project's CI test job runs every test, in parallel, on every event.
+
+    Then the deep check's own test run would repeat it: the generated CI, run locally as the
+    deep check's last step, runs it once on this machine's services (``-n auto`` is two
+    workers here; random order and the coverage gate come from the project's settings).
+    """
+    workflow = project / ".github" / "workflows" / "ci.yml"
+    if not workflow.is_file():
+        return False
+    loaded = yaml.safe_load(workflow.read_text(encoding="utf-8")) or {}
+    steps = ((loaded.get("jobs") or {}).get("test") or {}).get("steps") or []
+    return any(step.get("run") == EVERY_TEST and "if" not in step for step in steps)
+
+
 def uv_run(*args: str) -> Callable[[], list[str]]:
     return lambda: [uv_bin(), "run", "--no-sync", *args]
 
@@ -157,6 +177,7 @@ ALL_STEPS: list[Step] = [
         "test (random order, -n 2, coverage gate)",
         argv=uv_run("poe", "test", "-n", "2"),
         fast=False,
+        applies=lambda project: not ci_runs_every_test(project),
     ),
     Step("docs (mkdocs --strict)", argv=uv_run("poe", "docs"), deep=False),
     Step(

@@ -23,6 +23,32 @@ def pytest_configure(config: pytest.Config) -> None:
     config.option.template = str(ROOT)
 
 
+def deep_cost(item: pytest.Item) -> int:
+    """A rough cost of a deep test: its full check's size, from the modules its answers turn on.
+
+    Only an order: the deep run starts the dearest tests first, so that two workers do not
+    end with one of them idle while the other runs an all-modules check alone.
+    """
+    if item.get_closest_marker("deep") is None:
+        return 0
+    from tests.test_add_module import AddCase, modules_on
+
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    if isinstance(params.get("case"), AddCase) and params["case"].sample is not None:
+        return 200 + 20 * modules_on(load_sample(params["case"].sample))
+    if "sample" in params:
+        return 150 + 20 * modules_on(load_sample(params["sample"]))
+    if isinstance(params.get("row"), dict):
+        return 50 + 5 * sum(
+            1 for value in params["row"].values() if value not in {"disabled", False, ()}
+        )
+    return 100
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=deep_cost, reverse=True)  # stable: the rest keep their order
+
+
 @pytest.fixture(autouse=True)
 def git_identity(monkeypatch: pytest.MonkeyPatch) -> None:
     """copier update commits with git; a fresh machine has no git identity."""

@@ -134,7 +134,7 @@ def test_ci_has_the_engines_service_container(
     if image:
         assert "TEST_DATABASE_ADMIN_URL" in test_job["env"]
         assert test_job["env"]["DATABASE_URL"].endswith("/keel_default")
-    assert steps.index("uv run poe db-upgrade") < steps.index("uv run poe test")
+    assert steps.index("uv run poe db-upgrade") < steps.index("uv run poe test -n auto")
 
 
 def test_recovery_test_only_for_server_engines(renders: dict[str, Path]) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from scripts.check_sample import ci_runs_every_test
 from scripts.common import load_sample, render
 
 FULL_ONLY = [
@@ -33,7 +34,9 @@ def test_standard_has_the_e2e_layer_but_none_of_the_full_tools(tmp_path: Path) -
     dev = tomllib.loads((project / "pyproject.toml").read_text("utf-8"))["dependency-groups"]
     assert not any(dep.startswith(("hypothesis", "schemathesis", "locust")) for dep in dev["dev"])
     runs = [step.get("run", "") for step in ci_test_job(project)["steps"]]
-    assert "uv run poe test" in runs
+    assert "uv run poe test -n auto" in runs
+    # So the deep check leaves the test run to the generated CI, which it runs locally.
+    assert ci_runs_every_test(project)
 
 
 def test_full_adds_its_tests_tasks_and_a_nightly_full_suite(tmp_path: Path) -> None:
@@ -48,3 +51,4 @@ def test_full_adds_its_tests_tasks_and_a_nightly_full_suite(tmp_path: Path) -> N
     steps = {step.get("if"): step.get("run", "") for step in ci_test_job(project)["steps"]}
     assert steps["github.event_name != 'schedule'"] == "uv run poe test-quick"
     assert "uv run poe test\n" in steps["github.event_name == 'schedule'"]
+    assert not ci_runs_every_test(project)  # the deep check runs every test itself
