@@ -98,6 +98,7 @@ def test_module_added_later_keeps_user_edits(
     answers = load_sample(case.sample)
     without = {**answers, case.question: case.off}
     project = render(without, tmp_path / "project", src=template_repo, vcs_ref="v1.0.0")
+    base = relative_files(project)
     git(project, "init", "--quiet", "--initial-branch=main")
     commit_all(project, "start from Keel")
     package = next(path.name for path in (project / "src").iterdir() if path.is_dir())
@@ -118,7 +119,6 @@ def test_module_added_later_keeps_user_edits(
     assert conflict_markers(project) == []
     for path, text in must_survive.items():
         assert text in (project / path).read_text(encoding="utf-8"), f"edit lost in {path}"
-    base = relative_files(render(without, tmp_path / "base", src=template_repo, vcs_ref="v1.0.0"))
     fresh = relative_files(render(answers, tmp_path / "fresh", src=template_repo, vcs_ref="v1.0.0"))
     module_files = fresh - base
     assert module_files, f"{case} adds no file"
