@@ -46,10 +46,13 @@ def test_validators_name_the_question_and_the_fix() -> None:
 @pytest.fixture(scope="module")
 def renders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("queue")
-    return {
+    renders = {
         name: render(load_sample(name), folder / name)
         for name in ("default", "queue-redis", "queue-rabbitmq")
     }
+    with_database = {**load_sample("queue-redis"), "database": "sqlite"}
+    renders["queue-sqlite"] = render(with_database, folder / "queue-sqlite")
+    return renders
 
 
 def text(project: Path, path: str) -> str:
@@ -98,6 +101,25 @@ def test_the_module_on_is_wired_in(
     assert f"celery -A {package}.tasks.worker beat" in pyproject
     assert "modules/task-queue.md" in text(project, "mkdocs.yml")
     assert '"task_always_eager": True' in text(project, "tests/conftest.py")
+
+
+def test_the_database_task_comes_only_with_a_database(renders: dict[str, Path]) -> None:
+    package = "src/keel_queue_redis"
+    without, with_database = renders["queue-redis"], renders["queue-sqlite"]
+
+    for path in (f"{package}/tasks/items.py", "tests/unit/test_tasks_items.py"):
+        assert not (without / path).exists()
+        assert (with_database / path).is_file()
+    assert (with_database / "tests/integration/test_tasks_items.py").is_file()
+    assert "items" not in text(without, f"{package}/tasks/celery_app.py")
+    assert "tasks.items" not in text(without, f"{package}/modules.py")
+    assert "item-imports" not in text(without, "docs/modules/task-queue.md")
+    assert '"keel_queue_redis.tasks.items",' in text(
+        with_database, f"{package}/tasks/celery_app.py"
+    )
+    modules = text(with_database, f"{package}/modules.py")
+    assert "app.include_router(item_imports_router)" in modules
+    assert "POST /tasks/item-imports" in text(with_database, "docs/modules/task-queue.md")
 
 
 def test_ci_starts_the_brokers_the_tests_need(renders: dict[str, Path]) -> None:
