@@ -26,7 +26,10 @@ from tests.conftest import commit_all, git
 from tests.test_update import conflict_markers, edit
 
 # Released template versions and their commits (see CHANGELOG.md).
-RELEASES = {"v0.1.0": "a3fc31394039d135582a1b72278c56b8d36bdef4"}  # pragma: allowlist secret
+RELEASES = {
+    "v0.1.0": "a3fc31394039d135582a1b72278c56b8d36bdef4",  # pragma: allowlist secret
+    "v0.2.0": "6df794dac2154dd049b8b7e300ca09ade143f1f0",  # pragma: allowlist secret
+}
 MIGRATIONS = yaml.safe_load((ROOT / "scripts" / "migrations.yml").read_text(encoding="utf-8"))
 
 
@@ -203,3 +206,18 @@ def test_renamed_question_keeps_its_answer(tmp_path: Path, template_repo: Path) 
     assert "--cov-fail-under=85" in (project / "pyproject.toml").read_text(encoding="utf-8")
     assert list(project.rglob("*.rej")) == []
     assert conflict_markers(project) == []
+
+
+def test_release_tags_of_this_repository_are_the_recorded_releases() -> None:
+    listed = subprocess.run(
+        ["git", "tag", "--list", "v*.*.*"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    for tag in listed.stdout.split():
+        commit = subprocess.run(
+            ["git", "rev-parse", f"{tag}^{{commit}}"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert RELEASES.get(tag) == commit.stdout.strip(), f"{tag} is not recorded in RELEASES"
