@@ -73,13 +73,21 @@ def span_sink() -> Iterator[str]:
 
 
 def one_run(
-    project: Path, env: dict[str, str], url_path: str, args: argparse.Namespace, log: Path
+    project: Path,
+    env: dict[str, str],
+    url_path: str,
+    log: Path,
+    *,
+    requests: int,
+    concurrency: int,
+    workers: int,
+    ready_timeout: float,
 ) -> dict[str, Any]:
     with running_service(
-        project, workers=args.workers, env=env, output=log, ready_timeout=args.ready_timeout
+        project, workers=workers, env=env, output=log, ready_timeout=ready_timeout
     ) as base:
         result = asyncio.run(
-            run_load(f"{base}{url_path}", requests=args.requests, concurrency=args.concurrency)
+            run_load(f"{base}{url_path}", requests=requests, concurrency=concurrency)
         )
     if result.errors:
         msg = f"{result.errors} failed requests against {project.name}: {result.statuses}"
@@ -108,9 +116,6 @@ def compare(
 
     Returns each run's summary, the medians, the on/off ratios and the OTLP exports received.
     """
-    args = argparse.Namespace(
-        workers=workers, ready_timeout=ready_timeout, requests=requests, concurrency=concurrency
-    )
     with span_sink() as collector:
         answers = load_sample("observability")
         projects = {
@@ -142,7 +147,17 @@ def compare(
                     stale.unlink()
                 progress(f"run {number + 1}/{runs}: module {name}, {path}")
                 log = scratch / f"{name}-{number}.log"
-                found[name].append(one_run(projects[name], envs[name], path, args, log))
+                summary = one_run(
+                    projects[name],
+                    envs[name],
+                    path,
+                    log,
+                    requests=requests,
+                    concurrency=concurrency,
+                    workers=workers,
+                    ready_timeout=ready_timeout,
+                )
+                found[name].append(summary)
         lines_on = sum(1 for _ in (scratch / "on-0.log").open(encoding="utf-8"))
     medians = {name: median_summary(summaries) for name, summaries in found.items()}
     ratios = {key: round(medians["on"][key] / medians["off"][key], 3) for key in FIGURES}

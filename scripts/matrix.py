@@ -152,32 +152,25 @@ class Space:
         self.factors = tuple(factors)
         # Answers already rendered and checked elsewhere (the samples), as rows.
         self.checked = tuple(self.as_row(answers) for answers in checked)
-
-    def options_of(self, question: str) -> list[Factor]:
-        return [f for f in self.factors if f.question == question]
+        # Each multiselect question, with its options' factors.
+        self.options = {
+            question: [f for f in self.factors if f.question == question]
+            for question in {f.question for f in self.factors if f.question is not None}
+        }
 
     def as_row(self, answers: dict[str, Any]) -> dict[str, Value]:
         """``answers`` as a row: each factor's answer, or its default when not answered.
 
-        A multiselect answer becomes the factor's value with the same options, whatever
-        their order.
+        An option of a multiselect is yes when the question's answer lists it.
         """
         row: dict[str, Value] = {}
         for factor in self.factors:
-            if factor.question is not None:
-                options = answers.get(factor.question)
-                row[factor.name] = (
-                    factor.default if options is None else factor.option in set(options)
-                )
-                continue
-            answer = answers.get(factor.name, factor.default)
-            if isinstance(answer, list | tuple):
-                chosen = set(answer)
-                answer = next(
-                    (v for v in factor.values if isinstance(v, tuple) and set(v) == chosen),
-                    tuple(answer),
-                )
-            row[factor.name] = answer if isinstance(answer, tuple) else str(answer)
+            if factor.question is None:
+                row[factor.name] = str(answers.get(factor.name, factor.default))
+            elif factor.question in answers:
+                row[factor.name] = factor.option in answers[factor.question]
+            else:
+                row[factor.name] = factor.default
         return row
 
     def refusal(self, row: dict[str, Value]) -> str | None:
@@ -188,8 +181,7 @@ class Space:
         """
         known = {f.name for f in self.factors if f.name in row}
         context = answers_of(self.factors, row)
-        grouped = {f.question for f in self.factors if f.question}
-        known |= {q for q in grouped if all(f.name in row for f in self.options_of(q))}
+        known |= {q for q, options in self.options.items() if all(f.name in row for f in options)}
         for factor in self.factors:
             if factor.name not in row:
                 continue
