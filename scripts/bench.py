@@ -31,7 +31,6 @@ reported, not hidden, and does not change the exit code unless ``--strict`` is g
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import platform
@@ -68,6 +67,7 @@ from scripts.common import (
     tool,
     uv_bin,
 )
+from scripts.load import GENERATORS
 
 DOCS_OUT = ROOT / "docs" / "benchmarks"
 TINY_OUT = BUILD_DIR / "bench" / "benchmarks"
@@ -282,19 +282,94 @@ async def health() -> dict[str, str]:
     return {"status": "ok"}
 '''
 
+DATABASE_FLOOR_APP = '''"""FastAPI and SQLAlchemy alone, no middleware: the floor for one item read.
+
+``/sync/items/{id}`` reads as Keel's endpoint does: a sync endpoint and a session per
+request from an engine with pool pre-ping. ``/async/items/{id}`` reads with an async engine
+instead. Both read Keel's own ``items`` table.
+"""
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, HTTPException
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import create_engine
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+URL = os.environ["DATABASE_URL"]
+sessions = sessionmaker(create_engine(URL, pool_pre_ping=True))
+async_sessions = async_sessionmaker(create_async_engine(URL, pool_pre_ping=True))
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Item(Base):
+    __tablename__ = "items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str]
+
+
+class ItemRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    name: str
+
+
+def session() -> Iterator[Session]:
+    with sessions() as opened:
+        yield opened
+
+
+async def async_session() -> AsyncIterator[AsyncSession]:
+    async with async_sessions() as opened:
+        yield opened
+
+
+app = FastAPI()
+
+
+@app.get("/health")
+async def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@app.get("/sync/items/{item_id}")
+def read_sync(item_id: int, db: Annotated[Session, Depends(session)]) -> ItemRead:
+    item = db.get(Item, item_id)
+    if item is None:
+        raise HTTPException(404)
+    return ItemRead.model_validate(item)
+
+
+@app.get("/async/items/{item_id}")
+async def read_async(item_id: int, db: Annotated[AsyncSession, Depends(async_session)]) -> ItemRead:
+    item = await db.get(Item, item_id)
+    if item is None:
+        raise HTTPException(404)
+    return ItemRead.model_validate(item)
+'''
+
 
 @contextmanager
-def bare_service(project: Path, workers: int) -> Iterator[str]:
+def plain_app_service(
+    project: Path, workers: int, source: str, env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """Serve ``source`` (a module with ``app``) with the project's uvicorn and workers."""
     from scripts.service import free_port, stop_group, wait_for_health
 
-    folder = project / "build" / "bare"
+    folder = project / "build" / "plain"
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "bare_app.py").write_text(BARE_APP, encoding="utf-8")
+    (folder / "plain_app.py").write_text(source, encoding="utf-8")
     port = free_port()
     process = subprocess.Popen(
         [
             str(project / ".venv" / "bin" / "uvicorn"),
-            "bare_app:app",
+            "plain_app:app",
             "--host",
             "127.0.0.1",
             "--port",
@@ -305,7 +380,7 @@ def bare_service(project: Path, workers: int) -> Iterator[str]:
             "warning",
         ],
         cwd=folder,
-        env=project_env(),
+        env={**project_env(), **(env or {})},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -322,19 +397,36 @@ def load_figure(what: str, summary: dict[str, Any], budget: float | None, text: 
     return Figure("load", what, float(summary["p95_ms"]), "ms p95", budget, text, details=summary)
 
 
-def bench_load(template: Path, scratch: Path, tiny: bool, workers: int) -> list[Figure]:
+def bench_load(
+    template: Path, scratch: Path, tiny: bool, workers: int, generator: str
+) -> list[Figure]:
+    """Keel's all-modules service, a bare FastAPI app and the database floor, under one load.
+
+    The service runs as in production: uvicorn workers, tracing on with spans exported over
+    OTLP to a receiver on loopback (as to a collector), on this machine's PostgreSQL and Redis.
+    """
     import httpx2
 
-    from scripts.load import run_load
+    from scripts.bench_observability import span_sink
+    from scripts.load import bounded_run, pick_generator
     from scripts.service import running_service, sync
 
-    requests, concurrency = (200, 10) if tiny else (3000, 50)
+    generator = pick_generator(generator)
+    sizes = {
+        "concurrency": 10 if tiny else 50,
+        "requests": 200 if tiny else 3000,
+        "seconds": 2 if tiny else 10,
+    }
+
+    def load(url: str, **options: Any) -> dict[str, Any]:
+        return bounded_run(url, generator=generator, **sizes, **options).summary()
+
     project = render(
         load_sample(ALL_MODULES), scratch / "load" / ALL_MODULES, src=template, vcs_ref=None
     )
     sync(project)
     figures: list[Figure] = []
-    with service_environment(project) as env:
+    with service_environment(project) as env, span_sink() as collector:
         subprocess.run(
             [uv_bin(), "run", "--no-sync", "poe", "db-upgrade"],
             cwd=project,
@@ -342,19 +434,24 @@ def bench_load(template: Path, scratch: Path, tiny: bool, workers: int) -> list[
             check=True,
             capture_output=True,
         )
-        env = {**env, "JWT_SECRET": secrets.token_urlsafe(48)}
+        service_env = {
+            **env,
+            "JWT_SECRET": secrets.token_urlsafe(48),
+            "OTEL_EXPORTER_OTLP_ENDPOINT": collector,
+        }
         log = scratch / "load" / "service.log"
         with running_service(
-            project, workers=workers, env=env, ready_timeout=240, output=log
+            project, workers=workers, env=service_env, ready_timeout=240, output=log
         ) as base:
             headers = login(base)
             item = httpx2.post(
                 f"{base}/items", json={"name": "Benchmark lamp"}, headers=headers, timeout=10
             )
             item.raise_for_status()
+            item_path = f"/items/{item.json()['id']}"
             runs: dict[str, dict[str, Any]] = {
                 "GET /health": dict(url=f"{base}/health"),
-                "GET /items/{id}": dict(url=f"{base}/items/{item.json()['id']}"),
+                "GET /items/{id}": dict(url=f"{base}{item_path}"),
                 "GET /users/me (authenticated)": dict(url=f"{base}/users/me", headers=headers),
                 "POST /tasks/summaries (enqueue)": dict(
                     url=f"{base}/tasks/summaries",
@@ -363,21 +460,21 @@ def bench_load(template: Path, scratch: Path, tiny: bool, workers: int) -> list[
                     expect=frozenset({202}),
                 ),
             }
-            results = {
-                name: asyncio.run(
-                    run_load(requests=requests, concurrency=concurrency, **spec)
-                ).summary()
-                for name, spec in runs.items()
-            }
-        for name, summary in results.items():
-            budget, text = (
-                (50.0, "< 50 ms (database query)") if "items" in name else (200.0, "< 200 ms")
-            )
-            figures.append(load_figure(f"Keel {name}", summary, budget, text))
-    with bare_service(project, workers) as base:
-        bare = asyncio.run(
-            run_load(f"{base}/health", requests=requests, concurrency=concurrency)
-        ).summary()
+            results = {name: load(**spec) for name, spec in runs.items()}
+        with plain_app_service(
+            project, workers, DATABASE_FLOOR_APP, {"DATABASE_URL": env["DATABASE_URL"]}
+        ) as floor_base:
+            floors = {kind: load(f"{floor_base}/{kind}{item_path}") for kind in ("sync", "async")}
+    for name, summary in results.items():
+        budget, text = (
+            (50.0, "< 50 ms (database query)") if "items" in name else (200.0, "< 200 ms")
+        )
+        figures.append(load_figure(f"Keel {name}", summary, budget, text))
+    for kind, summary in floors.items():
+        what = f"floor: FastAPI + SQLAlchemy alone, GET /items/{{id}}, {kind} session"
+        figures.append(load_figure(what, summary, None, "none: the machine's floor"))
+    with plain_app_service(project, workers, BARE_APP) as base:
+        bare = load(f"{base}/health")
     figures.append(load_figure("bare FastAPI GET /health", bare, None, ""))
     keel = results["GET /health"]
     ratio = float(keel["p50_ms"]) / max(float(bare["p50_ms"]), 0.001)
@@ -395,14 +492,18 @@ def bench_load(template: Path, scratch: Path, tiny: bool, workers: int) -> list[
     return figures
 
 
-def bench_observability(template: Path, scratch: Path, tiny: bool, runs: int) -> list[Figure]:
+def bench_observability(
+    template: Path, scratch: Path, tiny: bool, runs: int, generator: str
+) -> list[Figure]:
     from scripts.bench_observability import compare
 
-    requests, concurrency = (200, 8) if tiny else (3000, 16)
+    requests, concurrency, seconds = (200, 8, 2) if tiny else (3000, 16, 10)
     result = compare(
         scratch / "observability",
         requests=requests,
+        seconds=seconds,
         concurrency=concurrency,
+        generator=generator,
         runs=runs,
         src=template,
         progress=lambda _line: None,
@@ -525,6 +626,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--tiny", action="store_true", help="every section at a tiny size")
     parser.add_argument("--sections", nargs="*", choices=SECTIONS, default=list(SECTIONS))
     parser.add_argument("--workers", type=int, default=2, help="uvicorn workers for load runs")
+    parser.add_argument(
+        "--generator",
+        choices=GENERATORS,
+        default="auto",
+        help="load generator: wrk (when installed, for auto) or the Python client",
+    )
     parser.add_argument("--out", type=Path, default=None, help="report path without suffix")
     parser.add_argument("--strict", action="store_true", help="exit 1 when over a budget")
     args = parser.parse_args(argv)
@@ -542,8 +649,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             "render": lambda: bench_render(template, scratch, runs),
             "update": lambda: bench_update(template, scratch, runs),
             "green": lambda: bench_green(template, scratch, args.tiny),
-            "load": lambda: bench_load(template, scratch, args.tiny, args.workers),
-            "observability": lambda: bench_observability(template, scratch, args.tiny, runs),
+            "load": lambda: bench_load(template, scratch, args.tiny, args.workers, args.generator),
+            "observability": lambda: bench_observability(
+                template, scratch, args.tiny, runs, args.generator
+            ),
             "queue": lambda: bench_queue(template, scratch, args.tiny),
         }
         for name in args.sections:

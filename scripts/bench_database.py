@@ -1,7 +1,7 @@
 """Measure ``GET /items/{id}`` on PostgreSQL: p95 latency at 50 concurrent requests.
 
     uv run python scripts/bench_database.py                      # renders db-postgres
-    uv run python scripts/bench_database.py --requests 5000 --workers 2
+    uv run python scripts/bench_database.py --seconds 20 --workers 2 --generator wrk
     uv run python scripts/bench_database.py --project build/samples/db-postgres
 
 The db-postgres sample is rendered from the working tree (unless ``--project`` names a
@@ -9,14 +9,14 @@ rendered project) and synced. A uniquely named database is created on this machi
 PostgreSQL (127.0.0.1:5432, user postgres), migrated with the project's own task, and
 dropped at the end. The service runs as in production (``<slug> serve`` with uvicorn
 workers, ``ENVIRONMENT=production``) and the load comes from ``scripts/load.py`` on
-loopback. Results go to the terminal and to build/bench/database.json; the exit code is 1
+loopback: wrk for ``--seconds`` when it is installed, else the Python client for
+``--requests``. Results go to the terminal and to build/bench/database.json; the exit code is 1
 when p95 is over the budget or any request failed.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import secrets
 import subprocess
@@ -34,7 +34,7 @@ if __package__ in (None, ""):
 
 from scripts.bench import machine
 from scripts.common import BUILD_DIR, load_sample, project_env, render, snapshot_template
-from scripts.load import run_load
+from scripts.load import GENERATORS, bounded_run, pick_generator
 from scripts.run_workflows import psql
 from scripts.service import running_service, sync
 
@@ -76,7 +76,9 @@ def rendered_sample() -> Path:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--project", type=Path, help=f"a rendered project (default: {SAMPLE})")
-    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--requests", type=int, default=3000, help="with the Python client")
+    parser.add_argument("--seconds", type=float, default=10.0, help="with wrk")
+    parser.add_argument("--generator", choices=GENERATORS, default="auto", help="wrk or python")
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     parser.add_argument("--out", type=Path, default=BUILD_DIR / "bench" / "database.json")
@@ -96,11 +98,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             created = httpx2.post(f"{base}/items", json={"name": "Benchmark lamp"}, timeout=10)
             created.raise_for_status()
             url = f"{base}/items/{created.json()['id']}"
-            with console.status(
-                f"GET /items/{{id}}: {args.requests} requests, {args.concurrency} at a time"
-            ):
-                result = asyncio.run(
-                    run_load(url, requests=args.requests, concurrency=args.concurrency)
+            generator = pick_generator(args.generator)
+            with console.status(f"GET /items/{{id}}: {generator}, {args.concurrency} at a time"):
+                result = bounded_run(
+                    url,
+                    generator=generator,
+                    requests=args.requests,
+                    seconds=args.seconds,
+                    concurrency=args.concurrency,
                 )
 
     summary = result.summary()

@@ -16,7 +16,6 @@ latency with the module off. Results go to the terminal and build/bench/observab
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import statistics
 import sys
@@ -36,7 +35,7 @@ if __package__ in (None, ""):
 
 from scripts.bench import machine
 from scripts.common import BUILD_DIR, ROOT, load_sample, render
-from scripts.load import run_load
+from scripts.load import GENERATORS, bounded_run, pick_generator
 from scripts.service import running_service, sync
 
 TARGET_RATIO = 1.3
@@ -79,15 +78,21 @@ def one_run(
     log: Path,
     *,
     requests: int,
+    seconds: float,
     concurrency: int,
+    generator: str,
     workers: int,
     ready_timeout: float,
 ) -> dict[str, Any]:
     with running_service(
         project, workers=workers, env=env, output=log, ready_timeout=ready_timeout
     ) as base:
-        result = asyncio.run(
-            run_load(f"{base}{url_path}", requests=requests, concurrency=concurrency)
+        result = bounded_run(
+            f"{base}{url_path}",
+            generator=generator,
+            requests=requests,
+            seconds=seconds,
+            concurrency=concurrency,
         )
     if result.errors:
         msg = f"{result.errors} failed requests against {project.name}: {result.statuses}"
@@ -105,7 +110,9 @@ def compare(
     *,
     path: str = "/health",
     requests: int = 2000,
+    seconds: float = 10.0,
     concurrency: int = 16,
+    generator: str = "auto",
     workers: int = 2,
     runs: int = 3,
     ready_timeout: float = 180.0,
@@ -153,7 +160,9 @@ def compare(
                     path,
                     log,
                     requests=requests,
+                    seconds=seconds,
                     concurrency=concurrency,
+                    generator=generator,
                     workers=workers,
                     ready_timeout=ready_timeout,
                 )
@@ -163,6 +172,7 @@ def compare(
     ratios = {key: round(medians["on"][key] / medians["off"][key], 3) for key in FIGURES}
     return {
         "path": path,
+        "generator": pick_generator(generator),
         "requests": requests,
         "concurrency": concurrency,
         "workers": workers,
@@ -179,8 +189,10 @@ def compare(
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--path", default="/health", help="endpoint to load (both renders)")
-    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--requests", type=int, default=2000, help="per run, Python client")
+    parser.add_argument("--seconds", type=float, default=10.0, help="per run, wrk")
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--generator", choices=GENERATORS, default="auto", help="wrk or python")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--runs", type=int, default=3, help="alternating off/on pairs")
     parser.add_argument("--ready-timeout", type=float, default=180.0, help="seconds to start")
@@ -195,7 +207,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             Path(scratch_name),
             path=args.path,
             requests=args.requests,
+            seconds=args.seconds,
             concurrency=args.concurrency,
+            generator=args.generator,
             workers=args.workers,
             runs=args.runs,
             ready_timeout=args.ready_timeout,
@@ -203,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     medians, ratios, within = result["median"], result["ratio_on_off"], result["within_target"]
 
-    table = Table(title=f"GET {args.path}: median of {args.runs} run(s) of {args.requests}")
+    table = Table(title=f"GET {args.path}: median of {args.runs} run(s), {result['generator']}")
     for column in ("module", *FIGURES, "p99_ms", "throughput_rps"):
         table.add_column(column, justify="right")
     for name in ("off", "on"):

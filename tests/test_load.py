@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 
 import pytest
 
 from scripts.common import load_sample, render
-from scripts.load import LoadResult, require_loopback, run_load
+from scripts.load import (
+    LoadResult,
+    bounded_run,
+    parse_wrk,
+    pick_generator,
+    require_loopback,
+    run_load,
+    wrk_available,
+)
 from scripts.service import running_service, sync
 
 
@@ -28,6 +37,35 @@ def test_percentiles() -> None:
     assert result.summary()["p95_ms"] == 95
 
 
+def test_wrk_output_gives_the_same_result_as_the_python_client() -> None:
+    output = "\n".join(
+        [
+            "Running 2s test @ http://127.0.0.1:8000/health",  # wrk's own lines are ignored
+            "status 200 3",
+            "status 404 1",
+            "latency 1000 2",  # microseconds, count
+            "latency 3000 2",
+            "socket_errors 1",
+            "duration 2000000",
+        ]
+    )
+
+    result = parse_wrk(output, concurrency=4, expect=frozenset({200}))
+
+    assert (result.requests, result.seconds, result.statuses) == (4, 2.0, {200: 3, 404: 1})
+    assert result.errors == 2  # the 404 and the socket error
+    assert (result.percentile(50), result.percentile(95)) == (1.0, 3.0)
+    assert result.summary()["generator"] == "wrk"
+
+
+def test_the_generator_is_wrk_only_when_installed_or_asked_for() -> None:
+    assert pick_generator("python") == "python"
+    assert pick_generator("wrk") == "wrk"
+    assert pick_generator("auto") == ("wrk" if wrk_available() else "python")
+    with pytest.raises(ValueError, match="unknown load generator 'ab'"):
+        pick_generator("ab")
+
+
 @pytest.mark.deep
 def test_a_bounded_run_against_a_real_service(tmp_path: Path, template_snapshot: Path) -> None:
     project = render(load_sample("minimal"), tmp_path / "p", src=template_snapshot, vcs_ref=None)
@@ -40,3 +78,27 @@ def test_a_bounded_run_against_a_real_service(tmp_path: Path, template_snapshot:
     assert (ok.errors, ok.statuses, len(ok.latencies_ms)) == (0, {200: 200}, 200)
     assert missing.errors == 20
     assert missing.statuses == {404: 20}
+
+
+@pytest.mark.deep
+def test_a_wrk_run_against_a_real_service(tmp_path: Path, template_snapshot: Path) -> None:
+    if not wrk_available():
+        reason = "wrk is not installed: apt-get install wrk (.ci/run installs it)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    project = render(load_sample("minimal"), tmp_path / "p", src=template_snapshot, vcs_ref=None)
+    sync(project)
+
+    with running_service(project, workers=1) as base:
+        ok, missing = (
+            bounded_run(f"{base}{path}", generator="wrk", concurrency=4, requests=0, seconds=1)
+            for path in ("/health", "/nowhere")
+        )
+
+    assert ok.requests > 100
+    assert (ok.errors, ok.statuses) == (0, {200: ok.requests})
+    assert len(ok.latencies_ms) >= ok.requests
+    assert 0 < ok.percentile(50) <= ok.percentile(95) <= ok.percentile(99)
+    assert missing.requests > 0
+    assert (missing.errors, missing.statuses) == (missing.requests, {404: missing.requests})
