@@ -12,11 +12,14 @@ Sections (each figure is the median of ``--runs`` runs unless it says otherwise)
 - green: from a finished render of the all-modules sample to its full test suite passing on
   this machine's services (``uv sync`` with a warm cache, then the tests), and its static
   analysis (lint and type check).
-- load: the all-modules service started as in production (uvicorn with workers) against
-  this machine's PostgreSQL and Redis, under a bounded load from ``scripts/load.py`` on
-  loopback: ``GET /health``, ``GET /items/{id}``, an authenticated ``GET /users/me`` and
-  enqueueing a task; then a bare FastAPI app serving ``/health`` the same way, for the
-  overhead ratio of Keel's middleware stack.
+- load: the all-modules service started as in production (uvicorn with workers, spans
+  exported over OTLP to a receiver on loopback) against this machine's PostgreSQL and Redis,
+  under a bounded load from ``scripts/load.py`` on loopback (wrk when installed, else the
+  Python client; ``--generator`` chooses): ``GET /health``, ``GET /items/{id}``, an
+  authenticated ``GET /users/me`` and enqueueing a task. Then the floor for reading one
+  item: FastAPI and SQLAlchemy alone, with no middleware, reading the same row with a sync
+  session (as Keel does) and with an async one. Last, a bare FastAPI app serving
+  ``/health`` the same way, for the overhead ratio of Keel's middleware stack.
 - observability: the same traced endpoint of the ``observability`` sample with the module off
   and on (logs, metrics in multiprocess mode, spans exported over OTLP to a loopback
   receiver), runs alternating; see ``scripts/bench_observability.py``.
@@ -67,7 +70,7 @@ from scripts.common import (
     tool,
     uv_bin,
 )
-from scripts.load import GENERATORS
+from scripts.load import GENERATORS, pick_generator
 
 DOCS_OUT = ROOT / "docs" / "benchmarks"
 TINY_OUT = BUILD_DIR / "bench" / "benchmarks"
@@ -584,8 +587,9 @@ def markdown(report: dict[str, Any], figures: list[Figure]) -> str:
         "",
         "Written by `uv run python scripts/bench.py` (see its docstring for what each section",
         "measures). Figures are medians of "
-        f"{report['runs']} run(s) unless they say otherwise; the load runs are bounded",
-        "(a fixed number of requests at a fixed concurrency) and only target 127.0.0.1.",
+        f"{report['runs']} run(s) unless they say otherwise. The load runs are bounded",
+        "(wrk: a fixed duration; the Python client: a fixed number of requests; both at a",
+        f"fixed concurrency) and only target 127.0.0.1. Load generator: {report['generator']}.",
         "",
         f"- Measured: {report['measured_at']}",
         f"- Machine: {info['platform']}, {info['cpus']} CPUs, Python {info['python']}",
@@ -684,6 +688,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "runs": runs,
         "tiny": args.tiny,
+        "generator": pick_generator(args.generator),
         "figures": [figure.row() for figure in figures],
         "failed_sections": failed,
     }

@@ -1,17 +1,58 @@
-"""The request-scoped session, as a FastAPI dependency."""
+"""The request-scoped session, as a FastAPI dependency, behind a gate sized to the pool."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from typing import Annotated
 
-from fastapi import Depends, Request
+import anyio
+from fastapi import Depends, HTTPException, Request, status
 from sqlalchemy.orm import Session, sessionmaker
 
+BUSY = (
+    "The database is busy: no connection came free within DATABASE_POOL_TIMEOUT seconds. "
+    "Retry later; if this lasts, raise DATABASE_POOL_SIZE or add workers."
+)
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One session per request, closed (and any open transaction rolled back) after it."""
+
+@dataclass
+class SessionGate:
+    """Let in at most as many requests with a session as the pool has connections.
+
+    Endpoints run on FastAPI's worker threads, and so does the check of their response.
+    With more requests than connections on those threads, the threads could all be
+    waiting for a connection while the requests that hold the connections wait for a
+    thread to finish on: the service would stall until the pool timeout. Requests wait
+    here instead, on the event loop, without a thread, for at most the pool timeout.
+    """
+
+    connections: int
+    timeout: float
+    slots: anyio.Semaphore = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.slots = anyio.Semaphore(self.connections)
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """One session per request, closed (any open transaction rolled back) after it.
+
+    Waiting longer than ``DATABASE_POOL_TIMEOUT`` for a connection answers 503.
+    """
+    gate: SessionGate = request.app.state.db_gate
     sessions: sessionmaker[Session] = request.app.state.db_sessions
-    with sessions() as session:
-        yield session
+    with anyio.move_on_after(gate.timeout) as waiting:
+        await gate.slots.acquire()
+    if waiting.cancelled_caught:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, BUSY, {"Retry-After": "1"})
+    try:
+        session = sessions()  # it connects on first use, in the endpoint's thread
+        try:
+            yield session
+        finally:
+            with anyio.CancelScope(shield=True):  # a client that hangs up still frees it
+                await anyio.to_thread.run_sync(session.close)
+    finally:
+        gate.slots.release()
 
 
 DbSession = Annotated[Session, Depends(get_session)]
