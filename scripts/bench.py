@@ -4,7 +4,8 @@
     uv run python scripts/bench.py --tiny          # every section at a tiny size (CI)
     uv run python scripts/bench.py --sections render update
 
-Sections (each figure is the median of ``--runs`` runs unless it says otherwise):
+Sections (render, update and observability take medians of ``--runs`` runs; the others
+run once):
 
 - render: ``copier --version`` as the floor, then ``copier copy`` of minimal, default and
   the all-modules sample, as a user types it.
@@ -601,8 +602,10 @@ def markdown(report: dict[str, Any], figures: list[Figure]) -> str:
         "# Benchmarks",
         "",
         "Written by `uv run python scripts/bench.py` (see its docstring for what each section",
-        "measures). Figures are medians of "
-        f"{report['runs']} run(s) unless they say otherwise. The load runs are bounded",
+        "measures). Render and update figures are medians of "
+        f"{report['runs']} run(s), and the observability ratios compare medians of "
+        f"{report['runs']} run(s); time to green, the queue and each load figure are one run. "
+        "The load runs are bounded",
         "(wrk: a fixed duration; the Python client: a fixed number of requests; both at a",
         f"fixed concurrency) and only target 127.0.0.1. Load generator: {report['generator']}.",
         "",
