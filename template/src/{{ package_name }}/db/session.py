@@ -1,10 +1,10 @@
 """The request-scoped session, as a FastAPI dependency, behind a gate sized to the pool."""
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from typing import Annotated
 
 import anyio
+from anyio.lowlevel import RunVar
 from fastapi import Depends, HTTPException, Request, status
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -14,7 +14,6 @@ BUSY = (
 )
 
 
-@dataclass
 class SessionGate:
     """Let in at most as many requests with a session as the pool has connections.
 
@@ -25,12 +24,22 @@ class SessionGate:
     here instead, on the event loop, without a thread, for at most the pool timeout.
     """
 
-    connections: int
-    timeout: float
-    slots: anyio.Semaphore = field(init=False)
+    def __init__(self, connections: int, timeout: float) -> None:
+        self.connections = connections
+        self.timeout = timeout
+        # One semaphore per event loop: a served app has one loop per process, but tests
+        # can serve one app from several loops at once (a TestClient per thread).
+        self._slots: RunVar[anyio.Semaphore] = RunVar("db_session_gate")
 
-    def __post_init__(self) -> None:
-        self.slots = anyio.Semaphore(self.connections)
+    @property
+    def slots(self) -> anyio.Semaphore:
+        """The current event loop's slots."""
+        try:
+            return self._slots.get()
+        except LookupError:
+            slots = anyio.Semaphore(self.connections)
+            self._slots.set(slots)
+            return slots
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
@@ -40,8 +49,9 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     """
     gate: SessionGate = request.app.state.db_gate
     sessions: sessionmaker[Session] = request.app.state.db_sessions
+    slots = gate.slots
     with anyio.move_on_after(gate.timeout) as waiting:
-        await gate.slots.acquire()
+        await slots.acquire()
     if waiting.cancelled_caught:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, BUSY, {"Retry-After": "1"})
     try:
@@ -49,10 +59,12 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         try:
             yield session
         finally:
-            with anyio.CancelScope(shield=True):  # a client that hangs up still frees it
-                await anyio.to_thread.run_sync(session.close)
+            # On a thread of its own, never queued behind the endpoints' threads; shielded,
+            # so that a client that hangs up still gives the connection back.
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(session.close, limiter=anyio.CapacityLimiter(1))
     finally:
-        gate.slots.release()
+        slots.release()
 
 
 DbSession = Annotated[Session, Depends(get_session)]
