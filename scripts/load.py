@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import json as jsonlib
+import os
 import shutil
 import statistics
 import subprocess
@@ -168,7 +169,6 @@ def run_wrk(
     expect: frozenset[int] = frozenset({200}),
     timeout: float = 10.0,
     warmup_seconds: float = 1.0,
-    threads: int = 1,
 ) -> LoadResult:
     """Load ``url`` with wrk for ``seconds`` over ``concurrency`` connections.
 
@@ -192,7 +192,7 @@ def run_wrk(
         def wrk_run(duration: float) -> str:
             command = [
                 wrk,
-                f"--threads={max(1, min(threads, concurrency))}",
+                "--threads=1",  # one thread drives every connection; the cores serve
                 f"--connections={concurrency}",
                 f"--duration={max(1, round(duration))}s",
                 f"--timeout={max(1, round(timeout))}s",
@@ -202,7 +202,7 @@ def run_wrk(
                 command.append(f"--header={name}: {value}")
             result = subprocess.run(
                 [*command, url],
-                env={"KEEL_LOAD_METHOD": method, "KEEL_LOAD_BODY": body, "PATH": "/usr/bin:/bin"},
+                env={**os.environ, "KEEL_LOAD_METHOD": method, "KEEL_LOAD_BODY": body},
                 capture_output=True,
                 text=True,
                 check=False,
@@ -216,6 +216,9 @@ def run_wrk(
             wrk_run(warmup_seconds)
         output = wrk_run(seconds)
     return parse_wrk(output, concurrency, expect)
+
+
+WRK_LINES = frozenset({"status", "latency", "socket_errors", "duration"})
 
 
 def parse_wrk(output: str, concurrency: int, expect: frozenset[int]) -> LoadResult:
@@ -246,8 +249,6 @@ def parse_wrk(output: str, concurrency: int, expect: frozenset[int]) -> LoadResu
         generator="wrk",
     )
 
-
-WRK_LINES = frozenset({"status", "latency", "socket_errors", "duration"})
 
 GENERATORS = ("auto", "wrk", "python")
 
